@@ -1,0 +1,69 @@
+/**
+ * Timing profiles: how long jobs and pair transitions take on the virtual clock. No public source gives array
+ * timings precisely, so every number here is a chosen default [I] that a `--timing` file or the control plane
+ * can change. `instant` makes every job and transition complete at the moment it is requested.
+ */
+export interface TimingProfile {
+  name: string;
+  /** Time a job spends Initializing before it is Running. */
+  jobQueuedMs: number;
+  /** Job duration per operation name; `default` for the rest. */
+  jobMs: Record<string, number>;
+  /** Pair transition durations (ms) keyed by transition name; `default` for the rest. Sizes scale some (see pair engine). */
+  transitionMs: Record<string, number>;
+  /** Clone copy throughput per copy speed, seconds per GiB of P-VOL capacity. */
+  cloneSecondsPerGiB: { slower: number; medium: number; faster: number };
+}
+
+export const REALISTIC: TimingProfile = {
+  name: 'realistic',
+  jobQueuedMs: 100,
+  jobMs: {
+    default: 1000,
+    'session.create': 0,
+    'ldev.create': 2000,
+    'ldev.delete': 1500,
+    'ldev.expand': 1500,
+    'ldev.modify': 500,
+    'lun.create': 1000,
+    'lun.delete': 1000,
+    'hostGroup.create': 1000,
+    'hostGroup.modify': 500,
+    'hostGroup.delete': 1000,
+    'hostWwn.create': 500,
+    'hostWwn.delete': 500,
+  },
+  transitionMs: {
+    default: 1000,
+  },
+  cloneSecondsPerGiB: { slower: 4, medium: 2, faster: 1 },
+};
+
+export const INSTANT: TimingProfile = {
+  name: 'instant',
+  jobQueuedMs: 0,
+  jobMs: { default: 0 },
+  transitionMs: { default: 0 },
+  cloneSecondsPerGiB: { slower: 0, medium: 0, faster: 0 },
+};
+
+export const PROFILES: Record<string, TimingProfile> = { realistic: REALISTIC, instant: INSTANT };
+
+/** Merges a partial profile (from a file or the control plane) over a base profile. */
+export function mergeTiming(base: TimingProfile, patch: Partial<TimingProfile>): TimingProfile {
+  return {
+    name: patch.name ?? base.name,
+    jobQueuedMs: patch.jobQueuedMs ?? base.jobQueuedMs,
+    jobMs: { ...base.jobMs, ...(patch.jobMs ?? {}) },
+    transitionMs: { ...base.transitionMs, ...(patch.transitionMs ?? {}) },
+    cloneSecondsPerGiB: { ...base.cloneSecondsPerGiB, ...(patch.cloneSecondsPerGiB ?? {}) },
+  };
+}
+
+export function jobDuration(p: TimingProfile, op: string): number {
+  return p.jobMs[op] ?? p.jobMs.default ?? 0;
+}
+
+export function transitionDuration(p: TimingProfile, name: string): number {
+  return p.transitionMs[name] ?? p.transitionMs.default ?? 0;
+}

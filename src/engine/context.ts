@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { buildCatalog, type Catalog } from '../domain/errors.js';
+import { defaultFidelity, type Fidelity } from '../domain/fidelity.js';
+import { modelFacts, type ModelFacts } from '../domain/models.js';
+import { mergeTiming, PROFILES, REALISTIC, type TimingProfile } from '../domain/timing.js';
+import { createMeta, openDb, type Db, type Meta } from '../store/db.js';
+import { loadFixture, readFixture, validateFixture, type Fixture } from '../store/fixture.js';
+import { createJobStore, type JobStore } from '../store/jobs.js';
+import { createResourceStore, type ResourceStore } from '../store/resources.js';
+import { createSessionStore, type SessionStore } from '../store/sessions.js';
+import { VirtualClock, type ClockMode } from './clock.js';
+import { createJobEngine, type JobEngine } from './jobs.js';
+import { createRng, type Rng } from './rng.js';
+
+export interface Logger {
+  info: (obj: object, msg?: string) => void;
+  warn: (obj: object, msg?: string) => void;
+  error: (obj: object, msg?: string) => void;
+  debug: (obj: object, msg?: string) => void;
+}
+
+export interface EngineOptions {
+  db?: string;
+  fixture?: string | Fixture;
+  timing?: string | Partial<TimingProfile>;
+  clock?: ClockMode;
+  speed?: number;
+  /** Start the virtual clock at this instant (ms) instead of wall time. */
+  startTime?: number;
+  seed?: number | null;
+  log?: Logger;
+}
+
+/** What a pair module tells the LDEV layer about a volume (kept as a hook so the foundation has no pair code). */
+export interface PairHooks {
+  /** `HTI` attribute and `snapshotPoolId` of an LDEV. */
+  ldevPairInfo(sid: string, ldevId: number): { hti: boolean; snapshotPoolId?: number };
+  /** A reason key from the catalog when the LDEV may not be deleted/changed because of pairs, else null. */
+  ldevBusyReason(sid: string, ldevId: number, op: 'delete' | 'expand' | 'unmap'): string | null;
+  /** Number of pairs whose snapshot data lives in the pool. */
+  poolSnapshotCount(sid: string, poolId: number): number;
+}
+
+const noPairs: PairHooks = {
+  ldevPairInfo: () => ({ hti: false }),
+  ldevBusyReason: () => null,
+  poolSnapshotCount: () => 0,
+};
+
+export interface ArrayInfo { sid: string; model: string; serial: number; facts: ModelFacts; doc: Record<string, unknown> }
+
+const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} };
+
+/** Resolves `--timing`: a profile name, a JSON file, or an object, merged over `realistic`. */
+export function resolveTiming(t: string | Partial<TimingProfile> | undefined): TimingProfile {
+  if (t === undefined) return REALISTIC;
+  if (typeof t === 'string') {
+    const named = PROFILES[t];
+    if (named) return named;
+    return mergeTiming(REALISTIC, JSON.parse(readFileSync(t, 'utf8')) as Partial<TimingProfile>);
+  }
+  const base = t.name && PROFILES[t.name] ? PROFILES[t.name]! : REALISTIC;
+  return mergeTiming(base, t);
+}
+
+/**
+ * The composition root of the engine: database, stores, clock, job engine and the per-array facts. The HTTP
+ * layer and the control plane take this object; modules that add behaviour (pairs, capacity) hook into it.
+ */
+export function createEngine(opts: EngineOptions = {}) {
+  const log = opts.log ?? silent;
+  const db: Db = openDb(opts.db ?? ':memory:');
+  const meta: Meta = createMeta(db);
+  const res: ResourceStore = createResourceStore(db);
+  const jobStore: JobStore = createJobStore(db);
+  const sessions: SessionStore = createSessionStore(db);
+  const persistedClock = meta.get('clock_now');
+  const clock = new VirtualClock({
+    mode: opts.clock ?? 'real', speed: opts.speed ?? 1,
+    start: opts.startTime ?? (persistedClock && opts.clock === 'manual' ? Number(persistedClock) : undefined),
+  });
+  const rng: Rng = createRng(opts.seed ?? null);
+
+  let fixture: Fixture = typeof opts.fixture === 'object' ? opts.fixture : readFixture(opts.fixture ?? 'default');
+  if (typeof opts.fixture === 'object') validateFixture(fixture);
+  let timing = resolveTiming(opts.timing ?? fixture.timing);
+  let catalog: Catalog = buildCatalog(fixture.errors);
+  let fidelity: Fidelity = { ...defaultFidelity, ...(fixture.fidelity ?? {}) } as Fidelity;
+
+  const arrays = new Map<string, ArrayInfo>();
+  const refreshArrays = () => {
+    arrays.clear();
+    for (const a of res.listArrays()) {
+      arrays.set(a.sid, { sid: a.sid, model: a.model, serial: a.serial, doc: a.doc,
+        facts: modelFacts(a.model, (a.doc.modelFacts ?? {}) as Partial<ModelFacts>) });
+    }
+  };
+  // A file database that already holds arrays is resumed as it is; an empty one is seeded from the fixture.
+  if (res.listArrays().length === 0) loadFixture(db, res, fixture);
+  refreshArrays();
+
+  const jobs: JobEngine = createJobEngine({
+    db, meta, jobs: jobStore, clock, catalog: () => catalog, timing: () => timing,
+    retention: (sid) => arrays.get(sid)?.facts.jobRetention ?? 3000, log,
+  });
+
+  const engine = {
+    db, meta, res, jobStore, sessions, clock, jobs, rng, log, arrays,
+    pairHooks: noPairs as PairHooks,
+    get fixture() { return fixture; },
+    get timing() { return timing; },
+    set timing(t: TimingProfile) { timing = t; },
+    get catalog() { return catalog; },
+    get fidelity() { return fidelity; },
+    defaultSid(): string {
+      return arrays.keys().next().value as string;
+    },
+    refreshArrays,
+    /** Replaces the fixture-level tables (used by reset with another fixture). */
+    setFixture(fx: Fixture) {
+      fixture = fx;
+      catalog = buildCatalog(fx.errors);
+      fidelity = { ...defaultFidelity, ...(fx.fidelity ?? {}) } as Fidelity;
+      if (fx.timing) timing = resolveTiming(fx.timing);
+    },
+    close() {
+      meta.set('clock_now', String(clock.now()));
+      clock.stop();
+      db.close();
+    },
+  };
+  return engine;
+}
+
+export type Engine = ReturnType<typeof createEngine>;

@@ -1,0 +1,135 @@
+import { renderLdev, renderUndefinedLdev, type LdevPortView } from '../domain/ldev.js';
+import { canLocate, type PoolFacts } from '../domain/pool.js';
+import { MIB_BLOCKS } from '../domain/format.js';
+import { VspError } from '../domain/errors.js';
+import type { LdevRow } from '../store/resources.js';
+import type { Engine } from './context.js';
+
+/** The pool facts the capacity arithmetic needs, read from the model. */
+export function poolFacts(engine: Engine, sid: string, poolId: number): PoolFacts | undefined {
+  const p = engine.res.getPool(sid, poolId);
+  if (!p) return undefined;
+  const u = engine.res.poolUsage(sid, poolId);
+  return {
+    ...p, located: { n: u.n, blocks: u.located, used: u.used },
+    snapshotCount: engine.pairHooks.poolSnapshotCount(sid, poolId),
+  };
+}
+
+/** The LDEV object for a slot, defined or not. */
+export function ldevObject(engine: Engine, sid: string, ldevId: number) {
+  const row = engine.res.getLdev(sid, ldevId);
+  if (!row) return renderUndefinedLdev(ldevId);
+  return renderDefined(engine, row);
+}
+
+export function renderDefined(engine: Engine, row: LdevRow) {
+  const sid = row.sid;
+  const ports: LdevPortView[] = engine.res.lunsOfLdev(sid, row.ldevId).map((l) => ({
+    portId: l.portId, hostGroupNumber: l.hgNumber,
+    hostGroupName: engine.res.getHostGroup(sid, l.portId, l.hgNumber)?.name ?? '', lun: l.lun,
+  }));
+  const poolType = row.poolId === null ? undefined : engine.res.getPool(sid, row.poolId)?.type;
+  return renderLdev({ ...row, poolType }, engine.arrays.get(sid)!.serial, ports, engine.pairHooks.ldevPairInfo(sid, row.ldevId));
+}
+
+export interface CreateLdevParams {
+  ldevId?: number; startLdevId?: number; endLdevId?: number; poolId: number; blocks: number; label?: string;
+  dataReductionMode?: string; drs?: boolean; fullAlloc?: boolean; emulationType?: string; clprId?: number; mpBladeId?: number;
+  isAluaEnabled?: boolean; parityGroupId?: string;
+}
+
+const err = (key: string, vars: Record<string, string | number> = {}) => new VspError(key, vars);
+
+/** Registers the LDEV commands: create, modify, expand, delete. */
+export function registerLdevCommands(engine: Engine): void {
+  const { res } = engine;
+
+  engine.jobs.register('ldev.create', ({ sid, params }) => {
+    const p = params as CreateLdevParams;
+    if (p.parityGroupId !== undefined) throw err('parityGroupNotEmulated');
+    const max = engine.arrays.get(sid)!.facts.maxLdevId;
+    let ldevId: number;
+    if (p.ldevId !== undefined) {
+      if (res.ldevExists(sid, p.ldevId)) throw err('ldevAlreadyDefined');
+      ldevId = p.ldevId;
+    } else {
+      const from = p.startLdevId ?? 0;
+      const to = Math.min(p.endLdevId ?? max, max);
+      const used = new Set(res.definedIdsInRange(sid, from, to));
+      let free = -1;
+      for (let id = from; id <= to; id++) if (!used.has(id)) { free = id; break; }
+      if (free < 0) throw err('noFreeLdevId');
+      ldevId = free;
+    }
+    let poolId: number | null = null;
+    if (p.poolId >= 0) {
+      const pool = poolFacts(engine, sid, p.poolId);
+      if (!pool || pool.type === 'HTI' || pool.isMainframe) throw err('poolNotFound');
+      const minBlocks = engine.fidelity.minDpVolumeMiB * MIB_BLOCKS;
+      if (p.blocks < minBlocks) throw err('capacityOutOfRange');
+      if (!canLocate(pool, p.blocks, p.fullAlloc ?? false)) throw err('poolCapacityExhausted');
+      poolId = p.poolId;
+    }
+    const drMode = p.dataReductionMode ?? 'disabled';
+    res.insertLdev({
+      sid, ldevId, emulation: p.emulationType ?? 'OPEN-V-CVS', blocks: p.blocks, poolId, label: p.label ?? '', status: 'NML',
+      extraAttrs: [], drMode, drStatus: drMode === 'disabled' ? 'DISABLED' : 'ENABLED', drs: p.drs ?? false,
+      fullAlloc: p.fullAlloc ?? false, usedBlocks: p.fullAlloc ? p.blocks : 0, clprId: p.clprId ?? 0,
+      mpBladeId: p.mpBladeId ?? ldevId % 2, resourceGroupId: 0, alua: p.isAluaEnabled ?? false, relocation: true,
+    });
+    return [`ldevs/${ldevId}`];
+  });
+
+  engine.jobs.register('ldev.modify', ({ sid, params }) => {
+    const p = params as { ldevId: number; label?: string; dataReductionMode?: string; isFullAllocationEnabled?: boolean;
+      isAluaEnabled?: boolean; isRelocationEnabled?: boolean; clprId?: number; mpBladeId?: number };
+    const row = res.getLdev(sid, p.ldevId);
+    if (!row) throw err('ldevNotDefined');
+    const next = { ...row };
+    if (p.label !== undefined) next.label = p.label;
+    if (p.dataReductionMode !== undefined) {
+      next.drMode = p.dataReductionMode;
+      next.drStatus = p.dataReductionMode === 'disabled' ? 'DISABLED' : 'ENABLED';
+    }
+    if (p.isFullAllocationEnabled !== undefined) {
+      if (p.isFullAllocationEnabled && !row.fullAlloc && row.poolId !== null) {
+        const pool = poolFacts(engine, sid, row.poolId)!;
+        if (!canLocate({ ...pool, located: { ...pool.located, blocks: pool.located.blocks - row.blocks } }, row.blocks, true) ||
+          pool.located.used - row.usedBlocks + row.blocks > pool.totalBlocks) throw err('poolCapacityExhausted');
+        next.usedBlocks = row.blocks;
+      }
+      next.fullAlloc = p.isFullAllocationEnabled;
+    }
+    if (p.isAluaEnabled !== undefined) next.alua = p.isAluaEnabled;
+    if (p.isRelocationEnabled !== undefined) next.relocation = p.isRelocationEnabled;
+    if (p.clprId !== undefined) next.clprId = p.clprId;
+    if (p.mpBladeId !== undefined) next.mpBladeId = p.mpBladeId;
+    res.updateLdev(next);
+    return [`ldevs/${p.ldevId}`];
+  });
+
+  engine.jobs.register('ldev.expand', ({ sid, params }) => {
+    const p = params as { ldevId: number; blocks: number; enhancedExpansion?: boolean };
+    const row = res.getLdev(sid, p.ldevId);
+    if (!row) throw err('ldevNotDefined');
+    const busy = engine.pairHooks.ldevBusyReason(sid, p.ldevId, 'expand');
+    if (busy && !(p.enhancedExpansion && busy === 'expandNeedsEnhanced')) throw err(busy === 'expandNeedsEnhanced' ? 'ldevHasPairsExpand' : busy);
+    if (row.poolId === null) throw err('ldevHasPairsExpand');
+    const pool = poolFacts(engine, sid, row.poolId)!;
+    if (!canLocate(pool, p.blocks, row.fullAlloc)) throw err('poolCapacityExhausted');
+    if (row.blocks + p.blocks > engine.fidelity.maxVolumeMiB * MIB_BLOCKS) throw err('capacityOutOfRange');
+    res.updateLdev({ ...row, blocks: row.blocks + p.blocks, usedBlocks: row.fullAlloc ? row.blocks + p.blocks : row.usedBlocks });
+    return [`ldevs/${p.ldevId}`];
+  });
+
+  engine.jobs.register('ldev.delete', ({ sid, params }) => {
+    const p = params as { ldevId: number };
+    if (!res.ldevExists(sid, p.ldevId)) throw err('ldevNotDefined');
+    if (res.countLunsOfLdev(sid, p.ldevId) > 0) throw err('ldevHasLuPaths');
+    const busy = engine.pairHooks.ldevBusyReason(sid, p.ldevId, 'delete');
+    if (busy) throw err(busy);
+    res.deleteLdev(sid, p.ldevId);
+    return [`ldevs/${p.ldevId}`];
+  });
+}

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import type { Engine } from '../../engine/context.js';
+import { renderJob } from '../../engine/jobs.js';
+import { fail, intParam, objectRoutes } from '../vsp.js';
+
+const tags = ['jobs'];
+
+/** Job objects, in both URL forms; job ids are global to the REST server. */
+export function jobRoutes(app: FastifyInstance, engine: Engine): void {
+  objectRoutes(app, (r) => {
+    r.get('/jobs/:jobId', { schema: { tags, summary: 'Get a job' } }, async (req) => {
+      const id = intParam((req.params as { jobId: string }).jobId, 'jobId');
+      const job = engine.jobs.get(id);
+      const scoped = (req.params as { storageDeviceId?: string }).storageDeviceId !== undefined;
+      if (!job || (scoped && job.sid !== req.vsp.sid)) fail('objectNotFound', { object: `jobs/${id}` });
+      return renderJob(job, engine.clock.now());
+    });
+  });
+}

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import { rfc3339 } from '../../domain/format.js';
+import type { Engine } from '../../engine/context.js';
+import type { SessionRow } from '../../store/sessions.js';
+import { fail, intParam, objectRoutes } from '../vsp.js';
+
+const tags = ['sessions'];
+const createBody = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    aliveTime: { type: ['integer', 'null'], minimum: 1, maximum: 300 },
+    authenticationTimeout: { type: ['integer', 'null'], minimum: 1, maximum: 900 },
+  },
+} as const;
+const deleteBody = { type: ['object', 'null'], additionalProperties: false, properties: { force: { type: ['boolean', 'null'] } } } as const;
+
+function render(s: SessionRow) {
+  return { sessionId: s.sessionId, userId: s.userId, ipAddress: s.ip, createdTime: rfc3339(s.createdAt), lastAccessTime: rfc3339(s.lastAccess) };
+}
+
+/** Sessions: Basic auth creates a token; `Session <token>` authenticates everything else. */
+export function sessionRoutes(app: FastifyInstance, engine: Engine): void {
+  objectRoutes(app, (r) => {
+    r.post('/sessions', { config: { auth: 'basic' }, schema: { tags, summary: 'Generate a session', body: createBody } }, async (req, reply) => {
+      const body = (req.body ?? {}) as { aliveTime?: number | null; authenticationTimeout?: number | null };
+      const { sid, userId } = req.vsp;
+      const now = engine.clock.now();
+      engine.sessions.purgeExpired(now);
+      const limit = engine.arrays.get(sid)!.facts.maxSessions;
+      if (engine.sessions.count(sid) >= limit) {
+        reply.header('retry-after', '30');
+        fail('tooManySessions', { limit });
+      }
+      const row: SessionRow = {
+        sessionId: engine.sessions.freeId(sid), sid, token: engine.rng.hex(16), userId, ip: req.ip,
+        createdAt: now, lastAccess: now, aliveTime: body.aliveTime ?? 300, authTimeout: body.authenticationTimeout ?? 120,
+      };
+      engine.sessions.insert(row);
+      return reply.code(200).send({ token: row.token, sessionId: row.sessionId });
+    });
+
+    r.get('/sessions', { schema: { tags, summary: 'List sessions' } }, async (req) => {
+      engine.sessions.purgeExpired(engine.clock.now());
+      return { data: engine.sessions.list(req.vsp.sid).map(render) };
+    });
+
+    const one = (sid: string, id: unknown) => {
+      const row = engine.sessions.byId(sid, intParam(id, 'sessionId'));
+      if (!row || engine.clock.now() >= row.lastAccess + row.aliveTime * 1000) fail('objectNotFound', { object: `sessions/${String(id)}` });
+      return row;
+    };
+    r.get('/sessions/:sessionId', { schema: { tags, summary: 'Get a session' } }, async (req) =>
+      render(one(req.vsp.sid, (req.params as { sessionId: string }).sessionId)));
+
+    // Keep-alive: PATCH (pve) or PUT refreshes the idle timer [I: not in the docs, ref 2.1].
+    r.route({
+      method: ['PATCH', 'PUT'], url: '/sessions/:sessionId', schema: { tags, summary: 'Keep a session alive' },
+      handler: async (req) => {
+        const row = one(req.vsp.sid, (req.params as { sessionId: string }).sessionId);
+        const now = engine.clock.now();
+        engine.sessions.touch(row.sid, row.sessionId, now);
+        return render({ ...row, lastAccess: now });
+      },
+    });
+
+    r.delete('/sessions/:sessionId', { schema: { tags, summary: 'Discard a session', body: deleteBody } }, async (req) => {
+      const row = one(req.vsp.sid, (req.params as { sessionId: string }).sessionId);
+      engine.sessions.delete(row.sid, row.sessionId);
+      return render(row);
+    });
+  });
+}

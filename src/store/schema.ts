@@ -1,0 +1,104 @@
+/**
+ * SQLite schema. Every table is keyed by the array's storageDeviceId (`sid`) so several emulated arrays live in
+ * one database. Times are virtual-clock milliseconds. Bump SCHEMA_VERSION when a table changes: an older file
+ * database is refused with a clear message rather than half-migrated.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS arrays (
+  sid TEXT PRIMARY KEY,
+  model TEXT NOT NULL,
+  serial INTEGER NOT NULL,
+  doc TEXT NOT NULL            -- JSON: the fixture's array section (ips, micro version, facts overrides)
+);
+
+CREATE TABLE IF NOT EXISTS users (
+  sid TEXT NOT NULL, user_id TEXT NOT NULL, password TEXT NOT NULL,
+  PRIMARY KEY (sid, user_id)
+);
+
+CREATE TABLE IF NOT EXISTS sessions (
+  session_id INTEGER NOT NULL, sid TEXT NOT NULL, token TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL,
+  ip TEXT NOT NULL, created_at INTEGER NOT NULL, last_access INTEGER NOT NULL,
+  alive_time INTEGER NOT NULL, auth_timeout INTEGER NOT NULL,
+  PRIMARY KEY (sid, session_id)
+);
+
+CREATE TABLE IF NOT EXISTS pools (
+  sid TEXT NOT NULL, pool_id INTEGER NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+  total_blocks INTEGER NOT NULL, warning INTEGER NOT NULL, depletion INTEGER NOT NULL,
+  vvol_rate INTEGER NOT NULL,   -- virtualVolumeCapacityRate, -1 = unlimited
+  num_pool_vols INTEGER NOT NULL, first_ldev_id INTEGER NOT NULL,
+  snapshot_used_blocks INTEGER NOT NULL DEFAULT 0, -- snapshot data held in the pool
+  extra_used_blocks INTEGER NOT NULL DEFAULT 0,    -- used capacity declared by the fixture (other tenants)
+  is_mainframe INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (sid, pool_id)
+);
+
+CREATE TABLE IF NOT EXISTS ldevs (
+  sid TEXT NOT NULL, ldev_id INTEGER NOT NULL,
+  emulation TEXT NOT NULL, blocks INTEGER NOT NULL,
+  pool_id INTEGER,              -- DP pool, or NULL for a Thin Image V-VOL (created with poolId -1)
+  label TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'NML',
+  extra_attrs TEXT NOT NULL DEFAULT '[]',
+  dr_mode TEXT NOT NULL DEFAULT 'disabled',
+  dr_status TEXT NOT NULL DEFAULT 'DISABLED',
+  drs INTEGER NOT NULL DEFAULT 0,
+  full_alloc INTEGER NOT NULL DEFAULT 0,
+  used_blocks INTEGER NOT NULL DEFAULT 0,
+  clpr_id INTEGER NOT NULL DEFAULT 0, mp_blade_id INTEGER NOT NULL DEFAULT 0,
+  resource_group_id INTEGER NOT NULL DEFAULT 0,
+  alua INTEGER NOT NULL DEFAULT 0, relocation INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (sid, ldev_id)
+);
+CREATE INDEX IF NOT EXISTS ldevs_pool ON ldevs (sid, pool_id);
+
+CREATE TABLE IF NOT EXISTS ports (
+  sid TEXT NOT NULL, port_id TEXT NOT NULL, type TEXT NOT NULL,   -- FIBRE | ISCSI
+  doc TEXT NOT NULL,          -- JSON: wwn, speed, ipv4Address, tcpPort, attributes...
+  lun_security INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (sid, port_id)
+);
+
+CREATE TABLE IF NOT EXISTS host_groups (
+  sid TEXT NOT NULL, port_id TEXT NOT NULL, hg_number INTEGER NOT NULL, name TEXT NOT NULL,
+  host_mode TEXT NOT NULL DEFAULT 'LINUX/IRIX', host_mode_options TEXT NOT NULL DEFAULT '[]',
+  iscsi_name TEXT,            -- target IQN of an iSCSI target
+  auth_mode TEXT NOT NULL DEFAULT 'NONE',
+  PRIMARY KEY (sid, port_id, hg_number)
+);
+
+CREATE TABLE IF NOT EXISTS host_wwns (
+  sid TEXT NOT NULL, port_id TEXT NOT NULL, hg_number INTEGER NOT NULL, wwn TEXT NOT NULL, nickname TEXT NOT NULL DEFAULT '-',
+  PRIMARY KEY (sid, port_id, hg_number, wwn)
+);
+
+CREATE TABLE IF NOT EXISTS host_iscsis (
+  sid TEXT NOT NULL, port_id TEXT NOT NULL, hg_number INTEGER NOT NULL, iscsi_name TEXT NOT NULL, nickname TEXT NOT NULL DEFAULT '-',
+  PRIMARY KEY (sid, port_id, hg_number, iscsi_name)
+);
+
+CREATE TABLE IF NOT EXISTS luns (
+  sid TEXT NOT NULL, port_id TEXT NOT NULL, hg_number INTEGER NOT NULL, lun INTEGER NOT NULL, ldev_id INTEGER NOT NULL,
+  PRIMARY KEY (sid, port_id, hg_number, lun)
+);
+CREATE INDEX IF NOT EXISTS luns_ldev ON luns (sid, ldev_id);
+
+CREATE TABLE IF NOT EXISTS jobs (
+  job_id INTEGER PRIMARY KEY,
+  sid TEXT NOT NULL, user_id TEXT NOT NULL,
+  op TEXT NOT NULL, params TEXT NOT NULL,        -- the command to run when due (JSON)
+  request_url TEXT NOT NULL, request_method TEXT NOT NULL, request_body TEXT NOT NULL,
+  self_prefix TEXT NOT NULL,                     -- URL form of the request, for self/affectedResources
+  created_at INTEGER NOT NULL, start_at INTEGER NOT NULL, due_at INTEGER NOT NULL,
+  completed_at INTEGER,
+  state TEXT,                                    -- Succeeded | Failed once completed
+  affected TEXT NOT NULL DEFAULT '[]', error TEXT
+);
+CREATE INDEX IF NOT EXISTS jobs_due ON jobs (due_at) WHERE completed_at IS NULL;
+CREATE INDEX IF NOT EXISTS jobs_sid ON jobs (sid, job_id);
+`;

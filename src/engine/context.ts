@@ -104,6 +104,8 @@ export function createEngine(opts: EngineOptions = {}) {
     retention: (sid) => arrays.get(sid)?.facts.jobRetention ?? 3000, log,
   });
 
+  const reloadListeners: Array<() => void> = [];
+
   const engine = {
     db, meta, res, jobStore, sessions, clock, jobs, rng, log, arrays,
     pairHooks: noPairs as PairHooks,
@@ -116,6 +118,16 @@ export function createEngine(opts: EngineOptions = {}) {
       return arrays.keys().next().value as string;
     },
     refreshArrays,
+    /** Modules with in-memory caches over the database register here; called after reset/restore replaced state. */
+    onReload(listener: () => void) {
+      reloadListeners.push(listener);
+    },
+    /** Re-reads everything cached from the database (arrays, due-time caches) after the state was replaced. */
+    reloaded() {
+      refreshArrays();
+      jobs.invalidate();
+      for (const l of reloadListeners) l();
+    },
     /** Replaces the fixture-level tables (used by reset with another fixture). */
     setFixture(fx: Fixture) {
       fixture = fx;

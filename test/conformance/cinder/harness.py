@@ -100,6 +100,7 @@ class Emulator:
         self.sid = sid
         self.s = requests.Session()
         self.s.verify = False
+        self.s.trust_env = False  # REQUESTS_CA_BUNDLE would override verify=False
         self.s.auth = ('maintenance', 'raid-maintenance')
         self.s.headers['Content-Type'] = 'application/json'
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ClockMode } from './engine/clock.js';
 
@@ -6,6 +7,8 @@ export interface CliOptions {
   clock: ClockMode; speed: number; logLevel: string; tlsCert?: string; tlsKey?: string; seed: number | null;
   controlPlane: boolean; controlToken?: string; help: boolean;
 }
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 const FLAGS = {
   'http-port': { type: 'string', default: '23450', doc: 'HTTP port (0 = any free port)' },
@@ -59,6 +62,12 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   if (clock !== 'real' && clock !== 'manual') fail(`--clock must be real or manual, got "${clock}"`);
   const speed = Number(get('speed'));
   if (!(speed > 0)) fail('--speed must be a positive number');
+  const logLevel = String(get('log-level'));
+  if (!LOG_LEVELS.includes(logLevel)) fail(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const timing = String(get('timing'));
+  if (timing !== 'realistic' && timing !== 'instant' && !existsSync(timing)) {
+    fail(`--timing must be realistic, instant or a timing profile JSON file, got "${timing}" (no such file)`);
+  }
   const httpsRaw = String(get('https-port'));
   const seedRaw = get('seed');
   if (seedRaw !== undefined && !/^\d+$/.test(String(seedRaw))) fail('--seed must be a whole number');
@@ -68,10 +77,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     host: String(get('host')),
     db: String(get('db')),
     fixture: String(get('fixture')),
-    timing: String(get('timing')),
+    timing,
     clock,
     speed,
-    logLevel: String(get('log-level')),
+    logLevel,
     tlsCert: get('tls-cert') as string | undefined,
     tlsKey: get('tls-key') as string | undefined,
     seed: seedRaw === undefined ? null : Number(seedRaw),

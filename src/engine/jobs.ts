@@ -3,6 +3,7 @@ import { rfc3339 } from '../domain/format.js';
 import { jobDuration, type TimingProfile } from '../domain/timing.js';
 import type { Db, Meta } from '../store/db.js';
 import type { JobRow, JobStore } from '../store/jobs.js';
+import type { ErrorBody } from '../domain/errors.js';
 import type { TimerSource, VirtualClock } from './clock.js';
 
 /** What a command handler is given when its job becomes due. */
@@ -22,7 +23,14 @@ export interface SubmitInput {
   selfPrefix: string;
   /** Complete at once whatever the timing profile says (control-plane header). */
   instant?: boolean;
+  /** Opaque key of the HTTP request that submits the job (the control plane's fault and journal hooks use it). */
+  origin?: object;
 }
+
+/** What a submit hook may decide: the job is accepted as usual, then completes Failed with this error. */
+export interface SubmitDecision { failWith?: ErrorBody }
+/** Runs before a job is recorded; may throw a VspError to refuse the request (an HTTP fault by operation). */
+export type SubmitHook = (input: SubmitInput) => SubmitDecision | void;
 
 export interface JobObject {
   jobId: number; self: string; userId: string; status: 'Initializing' | 'Running' | 'Completed';
@@ -42,7 +50,28 @@ export function createJobEngine(deps: JobEngineDeps) {
   const handlers = new Map<string, CommandHandler>();
   const waiters = new Map<number, Set<(job: JobRow) => void>>();
   const completedListeners: Array<(job: JobRow) => void> = [];
+  const submitHooks: SubmitHook[] = [];
   let nextDueCache: number | null | undefined;
+  // Job records held per array, oldest first: read once from the table, then kept in step in memory, so retention
+  // is exact (the array keeps at most N records and drops the oldest createdTime first) and costs one delete by
+  // primary key per job beyond N. A record whose job is still running is never dropped.
+  const held = new Map<string, { ids: number[]; head: number }>();
+  const idsOf = deps.db.prepare('SELECT job_id FROM jobs WHERE sid = ? ORDER BY job_id').pluck();
+  const dropIfDone = deps.db.prepare('DELETE FROM jobs WHERE job_id = ? AND completed_at IS NOT NULL');
+  const heldOf = (sid: string) => {
+    let h = held.get(sid);
+    if (!h) { h = { ids: idsOf.all(sid) as number[], head: 0 }; held.set(sid, h); }
+    return h;
+  };
+  const retain = (sid: string) => {
+    const h = heldOf(sid);
+    const keep = deps.retention(sid);
+    while (h.ids.length - h.head > keep) {
+      if (dropIfDone.run(h.ids[h.head]!).changes === 0 && deps.jobs.get(h.ids[h.head]!)) break; // oldest still running
+      h.head++;
+    }
+    if (h.head > 4096 && h.head * 2 > h.ids.length) { h.ids = h.ids.slice(h.head); h.head = 0; }
+  };
 
   const source: TimerSource = {
     nextDue() {
@@ -60,24 +89,29 @@ export function createJobEngine(deps: JobEngineDeps) {
     const handler = handlers.get(job.op);
     let affected: string[] = [];
     let error: VspError | null = null;
-    try {
-      deps.db.transaction(() => {
-        if (!handler) throw new VspError('internal', { detail: `no handler for ${job.op}` });
-        affected = handler({ sid: job.sid, userId: job.userId, params: job.params, jobId: job.jobId });
-        deps.jobs.complete(job.jobId, at, 'Succeeded', affected.map((p) => `${job.selfPrefix}/${p}`), null);
-      })();
-    } catch (e) {
-      if (e instanceof VspError) error = e;
-      else {
-        deps.log.error({ err: e, jobId: job.jobId, op: job.op }, 'command handler failed unexpectedly');
-        error = new VspError('internal', { detail: e instanceof Error ? e.message : String(e) });
+    if (job.error) {
+      // An error recorded at submit time is a planned failure (control-plane `job` fault): the command never runs.
+      deps.jobs.complete(job.jobId, at, 'Failed', [], job.error);
+    } else {
+      try {
+        deps.db.transaction(() => {
+          if (!handler) throw new VspError('internal', { detail: `no handler for ${job.op}` });
+          affected = handler({ sid: job.sid, userId: job.userId, params: job.params, jobId: job.jobId });
+          deps.jobs.complete(job.jobId, at, 'Succeeded', affected.map((p) => `${job.selfPrefix}/${p}`), null);
+        })();
+      } catch (e) {
+        if (e instanceof VspError) error = e;
+        else {
+          deps.log.error({ err: e, jobId: job.jobId, op: job.op }, 'command handler failed unexpectedly');
+          error = new VspError('internal', { detail: e instanceof Error ? e.message : String(e) });
+        }
       }
     }
     if (error) {
       const { body } = renderError(deps.catalog(), error, job.requestUrl);
       deps.jobs.complete(job.jobId, at, 'Failed', [], body);
     }
-    if (job.jobId % 64 === 0) deps.jobs.prune(job.sid, deps.retention(job.sid));
+    retain(job.sid);
     const done = deps.jobs.get(job.jobId)!;
     for (const l of completedListeners) l(done);
     const ws = waiters.get(job.jobId);
@@ -92,8 +126,14 @@ export function createJobEngine(deps: JobEngineDeps) {
     has(op: string): boolean {
       return handlers.has(op);
     },
+    /** Adds a hook that sees every job before it is recorded (control-plane faults, journal). */
+    onSubmit(hook: SubmitHook): void {
+      submitHooks.push(hook);
+    },
     /** Records the job and, when its duration is zero, runs it before returning. */
     submit(input: SubmitInput): JobRow {
+      let failWith: ErrorBody | null = null;
+      for (const hook of submitHooks) failWith = hook(input)?.failWith ?? failWith;
       const now = deps.clock.now();
       const timing = deps.timing();
       const total = input.instant ? 0 : jobDuration(timing, input.op);
@@ -103,9 +143,10 @@ export function createJobEngine(deps: JobEngineDeps) {
         jobId, sid: input.sid, userId: input.userId, op: input.op, params: input.params,
         requestUrl: input.request.url, requestMethod: input.request.method, requestBody: input.request.body,
         selfPrefix: input.selfPrefix, createdAt: now, startAt: now + queued, dueAt: now + total,
-        completedAt: null, state: null, affected: [], error: null,
+        completedAt: null, state: null, affected: [], error: failWith,
       };
       deps.jobs.insert(row);
+      held.get(input.sid)?.ids.push(jobId);
       if (total === 0) {
         run(row, now);
       } else {
@@ -132,19 +173,21 @@ export function createJobEngine(deps: JobEngineDeps) {
         });
       });
     },
-    /** Ends every waiting request with the job as it stands (used by reset and shutdown). */
-    releaseWaiters(): void {
+    /** Ends every waiting request (or those whose job matches) with the job as it stands (reset, restore, shutdown). */
+    releaseWaiters(filter?: (job: JobRow) => boolean): void {
       for (const [jobId, set] of waiters) {
         const job = deps.jobs.get(jobId);
+        if (filter && job && !filter(job)) continue;
+        waiters.delete(jobId);
         for (const w of set) if (job) w(job);
       }
-      waiters.clear();
     },
     onCompleted(listener: (job: JobRow) => void): void {
       completedListeners.push(listener);
     },
     invalidate(): void {
       nextDueCache = undefined;
+      held.clear();
       deps.clock.poke();
     },
   };
@@ -167,6 +210,6 @@ export function renderJob(job: JobRow, now: number): JobObject {
     affectedResources: job.affected,
   };
   if (completed) out.completedTime = rfc3339(job.completedAt!);
-  if (job.error) out.error = job.error;
+  if (completed && job.error) out.error = job.error;
   return out;
 }

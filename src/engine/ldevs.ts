@@ -2,8 +2,10 @@ import { renderLdev, renderUndefinedLdev, type LdevPortView } from '../domain/ld
 import { canLocate, type PoolFacts } from '../domain/pool.js';
 import { MIB_BLOCKS } from '../domain/format.js';
 import { VspError } from '../domain/errors.js';
-import type { LdevRow } from '../store/resources.js';
+import type { Statement } from 'better-sqlite3';
+import { toLdev, type LdevRow } from '../store/resources.js';
 import type { Engine } from './context.js';
+import { readCache } from './readCache.js';
 
 /** The pool facts the capacity arithmetic needs, read from the model. */
 export function poolFacts(engine: Engine, sid: string, poolId: number): PoolFacts | undefined {
@@ -16,21 +18,51 @@ export function poolFacts(engine: Engine, sid: string, poolId: number): PoolFact
   };
 }
 
+/**
+ * The read path of `GET ldevs/{id}` is the hottest route of the emulator: two statements per LDEV (the LDEV with
+ * its pool's type, and its LU paths with their host group names) instead of one per pool, path and host group.
+ */
+interface LdevReads { ldev: Statement; ports: Statement }
+const readStatements = new WeakMap<Engine, LdevReads>();
+function reads(engine: Engine): LdevReads {
+  let s = readStatements.get(engine);
+  if (!s) {
+    s = {
+      ldev: engine.db.prepare(`SELECT l.*, p.type AS pool_type FROM ldevs l
+        LEFT JOIN pools p ON p.sid = l.sid AND p.pool_id = l.pool_id WHERE l.sid = ? AND l.ldev_id = ?`),
+      ports: engine.db.prepare(`SELECT u.port_id, u.hg_number, u.lun, COALESCE(h.name, '') FROM luns u
+        LEFT JOIN host_groups h ON h.sid = u.sid AND h.port_id = u.port_id AND h.hg_number = u.hg_number
+        WHERE u.sid = ? AND u.ldev_id = ? ORDER BY u.port_id, u.hg_number, u.lun`).raw(),
+    };
+    readStatements.set(engine, s);
+  }
+  return s;
+}
+
+function portsOf(engine: Engine, sid: string, ldevId: number): LdevPortView[] {
+  return (reads(engine).ports.all(sid, ldevId) as Array<[string, number, number, string]>)
+    .map(([portId, hostGroupNumber, lun, hostGroupName]) => ({ portId, hostGroupNumber, hostGroupName, lun }));
+}
+
 /** The LDEV object for a slot, defined or not. */
 export function ldevObject(engine: Engine, sid: string, ldevId: number) {
-  const row = engine.res.getLdev(sid, ldevId);
-  if (!row) return renderUndefinedLdev(ldevId);
-  return renderDefined(engine, row);
+  const raw = reads(engine).ldev.get(sid, ldevId) as Record<string, unknown> | undefined;
+  if (!raw) return renderUndefinedLdev(ldevId);
+  const row = toLdev(raw);
+  return renderLdev({ ...row, poolType: (raw.pool_type as string | null) ?? undefined }, engine.arrays.get(sid)!.serial,
+    portsOf(engine, sid, ldevId), engine.pairHooks.ldevPairInfo(sid, ldevId));
+}
+
+/** `GET ldevs/{id}` as JSON text, served from the read cache while the database is unchanged. */
+export function ldevJson(engine: Engine, sid: string, ldevId: number): string {
+  return readCache(engine).get(`ldev\u0000${sid}\u0000${ldevId}`, () => JSON.stringify(ldevObject(engine, sid, ldevId)));
 }
 
 export function renderDefined(engine: Engine, row: LdevRow) {
   const sid = row.sid;
-  const ports: LdevPortView[] = engine.res.lunsOfLdev(sid, row.ldevId).map((l) => ({
-    portId: l.portId, hostGroupNumber: l.hgNumber,
-    hostGroupName: engine.res.getHostGroup(sid, l.portId, l.hgNumber)?.name ?? '', lun: l.lun,
-  }));
   const poolType = row.poolId === null ? undefined : engine.res.getPool(sid, row.poolId)?.type;
-  return renderLdev({ ...row, poolType }, engine.arrays.get(sid)!.serial, ports, engine.pairHooks.ldevPairInfo(sid, row.ldevId));
+  return renderLdev({ ...row, poolType }, engine.arrays.get(sid)!.serial, portsOf(engine, sid, row.ldevId),
+    engine.pairHooks.ldevPairInfo(sid, row.ldevId));
 }
 
 export interface CreateLdevParams {
@@ -62,6 +94,7 @@ export function registerLdevCommands(engine: Engine): void {
       if (free < 0) throw err('noFreeLdevId');
       ldevId = free;
     }
+    if (p.blocks > engine.fidelity.maxVolumeMiB * MIB_BLOCKS) throw err('capacityOutOfRange');
     let poolId: number | null = null;
     if (p.poolId >= 0) {
       const pool = poolFacts(engine, sid, p.poolId);

@@ -1,9 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { Engine } from '../engine/context.js';
+import { readCache } from '../engine/readCache.js';
 import { OBJECTS, fail } from './vsp.js';
 
 /** Resolves the array from the URL form, then authenticates by route config: none, Basic, or Session token. */
-export async function authenticate(engine: Engine, req: FastifyRequest): Promise<void> {
+export function authenticate(engine: Engine, req: FastifyRequest): void {
   const sidParam = (req.params as { storageDeviceId?: string } | undefined)?.storageDeviceId;
   let sid: string;
   if (sidParam !== undefined) {
@@ -34,7 +35,7 @@ export async function authenticate(engine: Engine, req: FastifyRequest): Promise
   const session = /^session\s+(\S+)\s*$/i.exec(header);
   if (!session) fail('authRequired');
   const token = session[1]!;
-  const row = engine.sessions.byToken(token);
+  const row = readCache(engine).get(`token\u0000${token}`, () => engine.sessions.byToken(token));
   const now = engine.clock.now();
   if (!row || row.sid !== sid) fail('invalidToken', { token });
   if (now >= row.lastAccess + row.aliveTime * 1000) {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { DATA_REDUCTION_MODES, renderUndefinedLdev } from '../../domain/ldev.js';
 import { parseByteFormat } from '../../domain/format.js';
 import type { Engine } from '../../engine/context.js';
-import { ldevObject, renderDefined, type CreateLdevParams } from '../../engine/ldevs.js';
+import { ldevJson, renderDefined, type CreateLdevParams } from '../../engine/ldevs.js';
 import type { LdevRow } from '../../store/resources.js';
 import { fail, intParam, objectRoutes, submitJob } from '../vsp.js';
 
@@ -11,8 +11,9 @@ const int = { type: ['integer', 'null'] } as const;
 const bool = { type: ['boolean', 'null'] } as const;
 const str = { type: ['string', 'null'] } as const;
 
+// Bodies accept no bytes or `null` (Terraform, Ansible): the handler then names the missing parameter.
 const createBody = {
-  type: 'object', additionalProperties: false,
+  type: ['object', 'null'], additionalProperties: false,
   properties: {
     ldevId: int, isParallelExecutionEnabled: bool, startLdevId: int, endLdevId: int, poolId: int,
     parityGroupId: str, externalParityGroupId: str, byteFormatCapacity: str, blockCapacity: int,
@@ -25,7 +26,7 @@ const createBody = {
 } as const;
 
 const modifyBody = {
-  type: 'object', additionalProperties: false,
+  type: ['object', 'null'], additionalProperties: false,
   properties: {
     label: { type: ['string', 'null'], maxLength: 32 },
     dataReductionMode: { type: ['string', 'null'], enum: [...DATA_REDUCTION_MODES, null] },
@@ -36,10 +37,10 @@ const modifyBody = {
 } as const;
 
 const expandBody = {
-  type: 'object', additionalProperties: false, required: ['parameters'],
+  type: ['object', 'null'], additionalProperties: false,
   properties: {
     parameters: {
-      type: 'object', additionalProperties: false,
+      type: ['object', 'null'], additionalProperties: false,
       properties: { additionalByteFormatCapacity: str, additionalBlockCapacity: int, enhancedExpansion: bool },
     },
   },
@@ -122,8 +123,8 @@ export function ldevRoutes(app: FastifyInstance, engine: Engine): void {
       return { data };
     });
 
-    r.get('/ldevs/:ldevId', { schema: { tags, summary: 'Get an LDEV (200 with NOT DEFINED for a free slot)' } }, async (req) =>
-      ldevObject(engine, req.vsp.sid, ldevIdOf(req.vsp.sid, (req.params as { ldevId: string }).ldevId)));
+    r.get('/ldevs/:ldevId', { schema: { tags, summary: 'Get an LDEV (200 with NOT DEFINED for a free slot)' } }, async (req, reply) =>
+      reply.type('application/json; charset=utf-8').send(ldevJson(engine, req.vsp.sid, ldevIdOf(req.vsp.sid, (req.params as { ldevId: string }).ldevId))));
 
     r.post('/ldevs', { schema: { tags, summary: 'Create an LDEV', body: createBody } }, async (req, reply) => {
       const b = clean(req.body as Record<string, unknown>) as Record<string, any>;
@@ -187,7 +188,9 @@ export function ldevRoutes(app: FastifyInstance, engine: Engine): void {
       method: ['POST', 'PUT'], url: '/ldevs/:ldevId/actions/expand/invoke', schema: { tags, summary: 'Expand a DP volume', body: expandBody },
       handler: async (req, reply) => {
         const ldevId = ldevIdOf(req.vsp.sid, (req.params as { ldevId: string }).ldevId);
-        const p = clean((req.body as { parameters?: Record<string, unknown> }).parameters) as Record<string, any>;
+        const body = req.body as { parameters?: Record<string, unknown> | null } | undefined;
+        if (!body?.parameters) fail('requiredParameter', { attribute: 'parameters' });
+        const p = clean(body.parameters) as Record<string, any>;
         if ((p.additionalByteFormatCapacity === undefined) === (p.additionalBlockCapacity === undefined)) {
           fail('invalidCombination', { detail: 'specify exactly one of additionalByteFormatCapacity and additionalBlockCapacity' });
         }

@@ -1,0 +1,40 @@
+# vsp-emulator: the Hitachi VSP Configuration Manager REST API emulator.
+#   docker build -t vsp-emulator .
+#   docker run -p 23450:23450 -p 23451:23451 -v vsp-data:/data vsp-emulator
+# State (the SQLite database and the self-signed TLS certificate) lives in the /data volume. Every flag has an
+# environment twin: VSP_EMULATOR_FIXTURE, VSP_EMULATOR_TIMING, VSP_EMULATOR_CLOCK, VSP_EMULATOR_LOG_LEVEL, ...
+
+# ---- build: install every dependency (better-sqlite3 compiles when no prebuilt binary fits), compile TypeScript,
+# then drop the dev dependencies so the runtime stage can take node_modules as it is (same base image, same ABI).
+FROM node:20-slim AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY fixtures ./fixtures
+# `npm ci` runs the install scripts (better-sqlite3's native build) and the `prepare` script (`npm run build`).
+RUN npm ci --no-audit --no-fund \
+ && test -f dist/main.js \
+ && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()" \
+ && npm prune --omit=dev --no-audit --no-fund
+
+# ---- runtime: production dependencies, the compiled emulator and its fixtures; runs as the unprivileged `node` user.
+FROM node:20-slim
+# The database and the TLS certificate go to the volume; flags given to `docker run` add to these (flags win).
+ENV NODE_ENV=production VSP_EMULATOR_DB=/data/vsp-emulator.sqlite VSP_EMULATOR_HOST=0.0.0.0
+WORKDIR /app
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/fixtures ./fixtures
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME /data
+# 23450: HTTP, 23451: HTTPS (the Configuration Manager's ports; self-signed certificate unless --tls-cert/--tls-key).
+EXPOSE 23450 23451
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.VSP_EMULATOR_HTTP_PORT||23450)+'/emulator/v1/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["node", "dist/main.js"]
+CMD ["--db", "/data/vsp-emulator.sqlite"]

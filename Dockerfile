@@ -34,7 +34,9 @@ USER node
 VOLUME /data
 # 23450: HTTP, 23451: HTTPS (the Configuration Manager's ports; self-signed certificate unless --tls-cert/--tls-key).
 EXPOSE 23450 23451
+# Ready once the fixture is loaded (/emulator/v1/health); with --no-control-plane that path is the array's 404, so
+# the check falls back to the API's version endpoint, which needs no auth.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.VSP_EMULATOR_HTTP_PORT||23450)+'/emulator/v1/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "const b='http://127.0.0.1:'+(process.env.VSP_EMULATOR_HTTP_PORT||23450);fetch(b+'/emulator/v1/health').then(r=>r.status===404?fetch(b+'/ConfigurationManager/configuration/version'):r).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["node", "dist/main.js"]
 CMD ["--db", "/data/vsp-emulator.sqlite"]

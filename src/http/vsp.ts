@@ -71,6 +71,7 @@ export async function submitJob(engine: Engine, req: FastifyRequest, reply: Fast
     request: { url: req.url, method: req.method, body: requestBodyString(req) },
     selfPrefix: engine.fidelity.jobUrlForm === 'embedded' ? OBJECTS : req.vsp.objectsPrefix,
     instant: instantHeader === 'true' || instantHeader === '1',
+    origin: req.raw,
   });
   const wantCompleted = COMPLETED_HEADER.test(String(req.headers['response-job-status'] ?? ''));
   if (wantCompleted && job.completedAt === null) {

@@ -21,8 +21,8 @@ const toJob = (r: Raw): JobRow => ({
 export function createJobStore(db: Db) {
   const s = {
     insert: db.prepare(`INSERT INTO jobs (job_id, sid, user_id, op, params, request_url, request_method, request_body, self_prefix,
-      created_at, start_at, due_at) VALUES (@jobId, @sid, @userId, @op, @params, @requestUrl, @requestMethod, @requestBody, @selfPrefix,
-      @createdAt, @startAt, @dueAt)`),
+      created_at, start_at, due_at, error) VALUES (@jobId, @sid, @userId, @op, @params, @requestUrl, @requestMethod, @requestBody, @selfPrefix,
+      @createdAt, @startAt, @dueAt, @error)`),
     get: db.prepare('SELECT * FROM jobs WHERE job_id = ?'),
     nextDue: db.prepare('SELECT MIN(due_at) FROM jobs WHERE completed_at IS NULL').pluck(),
     due: db.prepare('SELECT * FROM jobs WHERE completed_at IS NULL AND due_at <= ? ORDER BY due_at, job_id LIMIT 64'),
@@ -32,7 +32,8 @@ export function createJobStore(db: Db) {
     pending: db.prepare('SELECT * FROM jobs WHERE completed_at IS NULL AND sid = ? ORDER BY job_id'),
   };
   return {
-    insert: (j: JobRow) => s.insert.run({ ...j, params: JSON.stringify(j.params ?? null) }),
+    /** An `error` on a job not yet completed is a planned failure (control-plane `job` fault). */
+    insert: (j: JobRow) => s.insert.run({ ...j, params: JSON.stringify(j.params ?? null), error: j.error ? JSON.stringify(j.error) : null }),
     get: (jobId: number): JobRow | undefined => { const r = s.get.get(jobId) as Raw | undefined; return r && toJob(r); },
     nextDue: (): number | null => (s.nextDue.get() as number | null) ?? null,
     dueUpTo: (at: number): JobRow[] => (s.due.all(at) as Raw[]).map(toJob),

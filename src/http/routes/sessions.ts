@@ -32,8 +32,12 @@ export function sessionRoutes(app: FastifyInstance, engine: Engine): void {
         reply.header('retry-after', '30');
         fail('tooManySessions', { limit });
       }
+      // A seeded generator repeats its tokens after a reseed (reset) while a kept or restored session may still
+      // hold one: skip tokens in use (deterministically, the same run skips the same ones).
+      let token = engine.rng.hex(16);
+      while (engine.sessions.byToken(token)) token = engine.rng.hex(16);
       const row: SessionRow = {
-        sessionId: engine.sessions.freeId(sid), sid, token: engine.rng.hex(16), userId, ip: req.ip,
+        sessionId: engine.sessions.freeId(sid), sid, token, userId, ip: req.ip,
         createdAt: now, lastAccess: now, aliveTime: body.aliveTime ?? 300, authTimeout: body.authenticationTimeout ?? 120,
       };
       engine.sessions.insert(row);

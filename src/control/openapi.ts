@@ -1,0 +1,50 @@
+import type { RouteOptions } from 'fastify';
+
+/**
+ * The control plane's own OpenAPI document, built from the routes as registered (their JSON schemas, summaries
+ * and `x-responses`), so it cannot drift from what is served. Served at GET /emulator/v1/openapi.json.
+ */
+
+export interface RouteDoc {
+  summary?: string; description?: string; tags?: string[];
+  body?: unknown; querystring?: { type?: string; properties?: Record<string, unknown>; required?: string[] };
+  'x-responses'?: Record<string, string>;
+}
+
+export function buildControlOpenApi(routes: RouteOptions[], opts: { version: string; token: boolean; publicPaths: string[] }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const methods = (Array.isArray(r.method) ? r.method : [r.method]).filter((m) => m !== 'HEAD');
+    const url = r.url.replace(/\/+$/, '') || '/';
+    const path = url.replace(/:(\w+)/g, '{$1}');
+    const s = (r.schema ?? {}) as RouteDoc;
+    for (const m of methods) {
+      const params: unknown[] = [...url.matchAll(/:(\w+)/g)].map((x) => ({ name: x[1], in: 'path', required: true, schema: { type: 'string' } }));
+      for (const [name, schema] of Object.entries(s.querystring?.properties ?? {})) {
+        params.push({ name, in: 'query', required: s.querystring?.required?.includes(name) ?? false, schema });
+      }
+      const responses = Object.fromEntries(Object.entries(s['x-responses'] ?? { 200: 'OK' }).map(([code, description]) => [code, { description }]));
+      paths[path] ??= {};
+      paths[path]![m.toLowerCase()] = {
+        summary: s.summary, description: s.description, tags: s.tags,
+        ...(params.length ? { parameters: params } : {}),
+        ...(s.body ? { requestBody: { required: false, content: { 'application/json': { schema: s.body } } } } : {}),
+        responses,
+        ...(opts.token && !opts.publicPaths.includes(url) ? { security: [{ bearer: [] }] } : { security: [] }),
+      };
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'vsp-emulator control plane',
+      version: opts.version,
+      description: 'Test and trainer controls of the Hitachi VSP emulator: health, reset, checkpoints, state export, arrays on ' +
+        'demand, virtual clock, timing profiles, faults, request journal and seeding. Errors are `{"error": code, "message": text}`. ' +
+        'Every response carries `x-vsp-emulator: <version>`. With `--control-token`, every route except health needs ' +
+        '`Authorization: Bearer <token>`; `--no-control-plane` removes all of /emulator/v1/.',
+    },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    paths,
+  };
+}

@@ -1,11 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { createEngine, type Engine, type EngineOptions } from './engine/context.js';
 import { registerLdevCommands } from './engine/ldevs.js';
+import { registerHostCommands } from './engine/hosts.js';
+import { registerLunCommands } from './engine/luns.js';
+import { registerPairModule } from './engine/pairs.js';
 import { createServer, type ServerOptions } from './http/server.js';
+import { registerControlPlane, type ControlPlane } from './control/index.js';
 import { jobRoutes } from './http/routes/jobs.js';
 import { ldevRoutes } from './http/routes/ldevs.js';
+import { openApiRoutes } from './http/routes/openapi.js';
+import { portRoutes } from './http/routes/ports.js';
+import { hostGroupRoutes } from './http/routes/hostGroups.js';
+import { hostInitiatorRoutes } from './http/routes/hostInitiators.js';
+import { lunRoutes } from './http/routes/luns.js';
 import { poolRoutes } from './http/routes/pools.js';
 import { sessionRoutes } from './http/routes/sessions.js';
+import { snapshotGroupRoutes } from './http/routes/snapshotGroups.js';
+import { snapshotRoutes } from './http/routes/snapshots.js';
+import { snapshotTreeRoutes } from './http/routes/snapshotTree.js';
 import { storageRoutes } from './http/routes/storages.js';
 import { VERSION } from './version.js';
 
@@ -16,14 +28,22 @@ export interface AppOptions extends EngineOptions, ServerOptions {
   controlToken?: string;
 }
 
-export interface App { app: FastifyInstance; engine: Engine; close(): Promise<void> }
+export interface App {
+  app: FastifyInstance; engine: Engine;
+  /** The control plane's controller (absent with `controlPlane: false`), for in-process tests and the bench. */
+  control?: ControlPlane;
+  close(): Promise<void>;
+}
 
 /** Every module that adds commands to the engine; order matters only for hooks that wrap earlier ones. */
-const engineModules: Array<(engine: Engine) => void> = [registerLdevCommands];
+const engineModules: Array<(engine: Engine) => void> = [registerLdevCommands, registerHostCommands, registerLunCommands, registerPairModule];
 
 /** Every route module of the VSP REST API. */
 const routeModules: Array<(app: FastifyInstance, engine: Engine) => void> = [
   storageRoutes, sessionRoutes, jobRoutes, poolRoutes, ldevRoutes,
+  portRoutes, hostGroupRoutes, hostInitiatorRoutes, lunRoutes,
+  snapshotRoutes, snapshotGroupRoutes, snapshotTreeRoutes,
+  openApiRoutes,
 ];
 
 /** The composition root: an engine (store, clock, jobs) and a Fastify server over it. */
@@ -32,10 +52,13 @@ export async function buildApp(opts: AppOptions = {}): Promise<App> {
   for (const m of engineModules) m(engine);
   const app = await createServer(engine, { logger: opts.logger, https: opts.https, version: opts.version ?? VERSION });
   for (const m of routeModules) m(app, engine);
+  const control = opts.controlPlane === false ? undefined
+    : await registerControlPlane(app, engine, { token: opts.controlToken, seed: opts.seed ?? null, version: opts.version ?? VERSION });
   await app.ready();
   return {
-    app, engine,
+    app, engine, control,
     async close() {
+      control?.releaseHeld();
       engine.jobs.releaseWaiters();
       await app.close();
       engine.close();

@@ -17,6 +17,25 @@ export interface Fidelity {
   ldevListMaxCount: number;
   /** HTTP status of `GET snapshots` with an invalid filter combination [I, ref 5.3]. */
   invalidSnapshotQueryStatus: number;
+  /** Cells of the pair acceptance matrix to change, e.g. `{"snapshot.COPY.delete": "Y"}` [doc matrix, ref 6.3]. */
+  pairAcceptance: Record<string, 'Y' | 'YN' | 'N'>;
+  /** Refusal form per pair-level operation: 'sync412' or 'job' (defaults: split/clone 412, the rest job) [I, ref 12.1]. */
+  pairRefusalForm: Record<string, 'sync412' | 'job'>;
+  /** Thin Image limits to change (maxMu, pairsPerPvol, cascadeLayers, pairsPerGroup, groups, ...) [doc, ref 9]. */
+  pairLimits: Record<string, number>;
+  /** isClone + autoSplit: 'rejectWithCtg' (E590H [L]), 'reject' (doc rule), 'accept' [ref 5.6, 12.3]. */
+  cloneAutoSplit: 'rejectWithCtg' | 'reject' | 'accept';
+  /** A clone copy beyond the three that run at once: 'queue' (waits in PSUP at 0 %) or 'refuse' (Failed job) [I, ref 8]. */
+  cloneConcurrency: 'queue' | 'refuse';
+  /** Non-cascade pairs (and assign-volume) need LU paths on their volumes [L, E590H, ref 5.6]. */
+  nonCascadeNeedsLuPaths: boolean;
+  /** Pair actions whose bare `{}` body (no `parameters`) is refused with KART40046-E [L: restore on the E590H]. */
+  bareBodyRefused: string[];
+  /**
+   * Which volumes keep their last LU path while paired: 'nonCascade' (volumes of pairs that need LU paths,
+   * so Cinder can still detach volumes with cascade snapshots), 'all' P-VOLs/S-VOLs, or 'none' [I, ref 4.4 B958/020A].
+   */
+  lastPathProtection: 'nonCascade' | 'all' | 'none';
   [row: string]: unknown;
 }
 
@@ -28,4 +47,12 @@ export const defaultFidelity: Fidelity = {
   maxVolumeMiB: 256 * 1024 * 1024,
   ldevListMaxCount: 16384,
   invalidSnapshotQueryStatus: 400,
+  pairAcceptance: {},
+  pairRefusalForm: {},
+  pairLimits: {},
+  cloneAutoSplit: 'rejectWithCtg',
+  cloneConcurrency: 'queue',
+  nonCascadeNeedsLuPaths: true,
+  bareBodyRefused: ['restore'],
+  lastPathProtection: 'nonCascade',
 };

@@ -39,6 +39,21 @@ export interface PairHooks {
   ldevBusyReason(sid: string, ldevId: number, op: 'delete' | 'expand' | 'unmap'): string | null;
   /** Number of pairs whose snapshot data lives in the pool. */
   poolSnapshotCount(sid: string, poolId: number): number;
+  /**
+   * Control-plane `pair` fault: drop the selected pairs to PSUE now, as the array does on an internal failure,
+   * and return their ids (`"pvolLdevId,muNumber"`). Absent until the pair module implements it.
+   */
+  suspendPairs?(sid: string, select: PairSelector): string[];
+  /**
+   * Control-plane `pool` fault: a pool's used capacity was just changed. Apply what the array does when a pool
+   * fills (pairs whose snapshot data lives in a full pool go PSUE) and return the ids of the pairs changed.
+   */
+  poolUsageChanged?(sid: string, poolId: number): string[];
+}
+
+/** Which pairs a `pair` fault affects; every given field must match, none given = every pair of the array. */
+export interface PairSelector {
+  pvolLdevId?: number; muNumber?: number; svolLdevId?: number; snapshotGroupName?: string; poolId?: number;
 }
 
 const noPairs: PairHooks = {

@@ -8,6 +8,8 @@ import type { CatalogEntry } from '../domain/errors.js';
 import type { TimingProfile } from '../domain/timing.js';
 import type { Db } from './db.js';
 import type { ResourceStore } from './resources.js';
+import { loadRows, type Row } from './snapshot.js';
+import { loadFixturePairs, type PairSpec } from './pairs.js';
 
 /**
  * The declarative fixture format: arrays with their users, pools, LDEVs, ports, host groups, WWNs, iSCSI names
@@ -85,6 +87,14 @@ export function validateFixture(doc: Fixture, where = 'fixture'): void {
   }
 }
 
+/** The `format` of a whole-model export; such a document is also a fixture (its `arrays` only name the arrays). */
+export const STATE_FORMAT = 'vsp-emulator-state';
+
+/** Whether a fixture is a state export: rows per table instead of declarative sections. */
+export function isStateExport(fx: Fixture): fx is Fixture & { tables: Record<string, Row[]> } {
+  return fx.format === STATE_FORMAT && typeof fx.tables === 'object' && fx.tables !== null;
+}
+
 export function storageDeviceIdOf(a: ArraySpec): string {
   return a.storageDeviceId ?? `${modelFacts(a.model, a.modelFacts).prefix}${String(a.serialNumber).padStart(6, '0')}`;
 }
@@ -105,9 +115,18 @@ const blocksOf = (size: string | undefined) => (size ? parseByteFormat(size) ?? 
 
 /** Inserts the fixture's arrays (in the caller's transaction). Returns the storage device ids in order. */
 export function loadFixture(db: Db, res: ResourceStore, fx: Fixture): string[] {
+  // A state export (GET /emulator/v1/state) carries rows per table: loaded as they are, for every table.
+  if (isStateExport(fx)) {
+    db.transaction(() => loadRows(db, fx.tables))();
+    return fx.arrays.map(storageDeviceIdOf);
+  }
   const sids: string[] = [];
   db.transaction(() => {
-    for (const a of fx.arrays) sids.push(loadArray(res, a, fx.users ?? []));
+    for (const a of fx.arrays) {
+      const sid = loadArray(res, a, fx.users ?? []);
+      sids.push(sid);
+      if (a.pairs) loadFixturePairs(db, sid, a.pairs as PairSpec[], (id) => res.ldevExists(sid, id));
+    }
   })();
   return sids;
 }
@@ -115,7 +134,7 @@ export function loadFixture(db: Db, res: ResourceStore, fx: Fixture): string[] {
 export function loadArray(res: ResourceStore, a: ArraySpec, defaultUsers: UserSpec[] = [], sidOverride?: string): string {
   const sid = sidOverride ?? storageDeviceIdOf(a);
   if (res.getArray(sid)) throw new Error(`array ${sid} is defined twice`);
-  const { pools = [], ldevs = [], ports = [], luns = [], users, ...doc } = a;
+  const { pools = [], ldevs = [], ports = [], luns = [], users, pairs: _pairs, ...doc } = a; // pairs: loadFixturePairs
   res.insertArray({ sid, model: a.model, serial: a.serialNumber, doc: doc as Record<string, unknown> });
   const allUsers = users ?? (defaultUsers.length ? defaultUsers : [{ userId: 'maintenance', password: 'raid-maintenance' }]);
   for (const u of allUsers) res.insertUser(sid, u.userId, u.password);

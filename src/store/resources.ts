@@ -108,6 +108,8 @@ export function createResourceStore(db: Db) {
     countLunsOfLdev: db.prepare('SELECT COUNT(*) FROM luns WHERE sid = ? AND ldev_id = ?').pluck(),
     insertLun: db.prepare('INSERT INTO luns (sid, port_id, hg_number, lun, ldev_id) VALUES (?, ?, ?, ?, ?)'),
     deleteLun: db.prepare('DELETE FROM luns WHERE sid = ? AND port_id = ? AND hg_number = ? AND lun = ?'),
+    deleteLunsOfHg: db.prepare('DELETE FROM luns WHERE sid = ? AND port_id = ? AND hg_number = ?'),
+    countIscsisOnPort: db.prepare('SELECT COUNT(*) FROM host_iscsis WHERE sid = ? AND port_id = ?').pluck(),
   };
 
   return {
@@ -186,6 +188,8 @@ export function createResourceStore(db: Db) {
     countLunsOfLdev: (sid: string, ldevId: number) => s.countLunsOfLdev.get(sid, ldevId) as number,
     insertLun: (l: LunRow) => s.insertLun.run(l.sid, l.portId, l.hgNumber, l.lun, l.ldevId),
     deleteLun: (sid: string, portId: string, hg: number, lun: number) => s.deleteLun.run(sid, portId, hg, lun),
+    deleteLunsOfHostGroup: (sid: string, portId: string, hg: number) => s.deleteLunsOfHg.run(sid, portId, hg),
+    countIscsisOnPort: (sid: string, portId: string) => s.countIscsisOnPort.get(sid, portId) as number,
   };
 }
 

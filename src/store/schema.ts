@@ -101,4 +101,36 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_due ON jobs (due_at) WHERE completed_at IS NULL;
 CREATE INDEX IF NOT EXISTS jobs_sid ON jobs (sid, job_id);
+
+-- Thin Image snapshot groups: created by the first pair that names one, gone with its last pair.
+CREATE TABLE IF NOT EXISTS snapshot_groups (
+  sid TEXT NOT NULL, name TEXT NOT NULL,
+  is_ctg INTEGER NOT NULL DEFAULT 0,
+  ctg_id INTEGER,                -- consistency group id of a CTG-mode group
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (sid, name)
+);
+
+-- Thin Image pairs. Status, machine context and the deadline of the next timed transition live here (virtual ms),
+-- so a restart resumes every COPY / RCPY / clone copy / SMPP where it was.
+CREATE TABLE IF NOT EXISTS pairs (
+  sid TEXT NOT NULL, pvol INTEGER NOT NULL, mu INTEGER NOT NULL,
+  svol INTEGER,                  -- NULL: a pair without S-VOL
+  group_name TEXT NOT NULL, pool_id INTEGER NOT NULL, status TEXT NOT NULL,
+  kind TEXT NOT NULL,            -- snapshot | clone
+  can_cascade INTEGER NOT NULL, is_ctg INTEGER NOT NULL,
+  auto_split INTEGER NOT NULL DEFAULT 0, clone_after_copy INTEGER NOT NULL DEFAULT 0,
+  phase TEXT,                    -- timed phase of the status (create, resync, restore, cloneCopy, delete, cloneEnd)
+  copy_speed TEXT NOT NULL DEFAULT 'medium', dr_force_copy INTEGER NOT NULL DEFAULT 0,
+  split_time INTEGER, written_in_svol INTEGER NOT NULL DEFAULT 0,
+  phase_start INTEGER, due_at INTEGER,
+  queued_at INTEGER,             -- a clone copy waiting for a copy slot
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (sid, pvol, mu)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS pairs_svol ON pairs (sid, svol) WHERE svol IS NOT NULL;
+CREATE INDEX IF NOT EXISTS pairs_group ON pairs (sid, group_name, pvol, mu);
+CREATE INDEX IF NOT EXISTS pairs_pool ON pairs (sid, pool_id);
+CREATE INDEX IF NOT EXISTS pairs_due ON pairs (due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS pairs_copying ON pairs (sid, queued_at) WHERE status = 'PSUP';
 `;

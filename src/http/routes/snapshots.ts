@@ -1,0 +1,211 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { renderError, VspError } from '../../domain/errors.js';
+import { normalizeCreateBody, parseCopySpeed, type CreateBody } from '../../domain/pairRules.js';
+import { pairId, type CopySpeed } from '../../domain/pairTypes.js';
+import type { Engine } from '../../engine/context.js';
+import { pairService } from '../../engine/pairs.js';
+import type { PairAction, PairActionParams } from '../../engine/pairsCommands.js';
+import { fail, intParam, objectRoutes, splitId, submitJob } from '../vsp.js';
+
+const tags = ['snapshots'];
+const int = { type: ['integer', 'null'] } as const;
+const bool = { type: ['boolean', 'null'] } as const;
+const str = { type: ['string', 'null'] } as const;
+
+/** An action body: no body, `null`, `{}` or `{"parameters": {...}}` with exactly the given parameters. */
+export function actionBody(parameters: Record<string, unknown>, required: string[] = []) {
+  // `nullable` rather than a ['object', 'null'] union: same meaning, and ajv's strict mode accepts it silently.
+  const params = { type: 'object', additionalProperties: false, properties: parameters, ...(required.length ? { required } : { nullable: true }) };
+  return {
+    type: 'object', nullable: !required.length, additionalProperties: false,
+    properties: { parameters: params },
+    ...(required.length ? { required: ['parameters'] } : {}),
+  } as const;
+}
+
+export const ACTION_BODIES = {
+  split: actionBody({ retentionPeriod: int }),
+  resync: actionBody({ autoSplit: bool, retentionPeriod: int }),
+  restore: actionBody({ autoSplit: bool }),
+  clone: actionBody({ copySpeed: str }),
+  assign: actionBody({ svolLdevId: { type: 'integer' } }, ['svolLdevId']),
+  unassign: actionBody({}),
+  setRetention: actionBody({ retentionPeriod: int }),
+  virtualClone: actionBody({ operationType: str }),
+} as const;
+
+export type ActionParameters = { autoSplit?: boolean | null; retentionPeriod?: number | null; copySpeed?: string | null; svolLdevId?: number };
+
+/**
+ * The `parameters` of an action body, after the rules the schema cannot say: a bare `{}` is refused on the
+ * actions the E590H refused it on [L]; `retentionPeriod` exists only for Thin Image Advanced with retention.
+ */
+export function actionParameters(engine: Engine, req: FastifyRequest, op: string): ActionParameters {
+  const body = req.body as { parameters?: ActionParameters | null } | undefined | null;
+  if (body && body.parameters === undefined && engine.fidelity.bareBodyRefused.includes(op)) {
+    fail('invalidCombination', { detail: 'parameters is not specified' });
+  }
+  const p = body?.parameters ?? {};
+  if (p.retentionPeriod !== undefined && p.retentionPeriod !== null) {
+    fail('invalidParameterCombination', { detail: 'retentionPeriod can be specified only for Thin Image Advanced pairs with data retention' });
+  }
+  return p;
+}
+
+export function copySpeedOf(value: string | null | undefined): CopySpeed | undefined {
+  if (value === null || value === undefined) return undefined;
+  return parseCopySpeed(value) ?? fail('invalidValue', { attribute: 'copySpeed', value });
+}
+
+/** `"{pvolLdevId},{muNumber}"` with the ranges of the doc: P-VOL a valid LDEV id, MU 0-1023. */
+export function parseSnapshotId(engine: Engine, sid: string, raw: string): { pvol: number; mu: number } {
+  const parts = splitId(raw, 2) ?? fail('invalidValue', { attribute: 'snapshotId', value: raw });
+  const pvol = intParam(parts[0], 'pvolLdevId', 0, engine.arrays.get(sid)!.facts.maxLdevId);
+  const mu = intParam(parts[1], 'muNumber', 0, 1023);
+  return { pvol, mu };
+}
+
+const REFUSAL_412: Record<string, string> = { split: 'splitNotAllowed', clone: 'cloneNotAllowed' };
+
+/**
+ * Submits a pair-level action: 404 when the pair does not exist, the 412 form of a refusal when the refusal
+ * table says so for this operation, else a job (which judges again when it runs).
+ */
+async function submitPairAction(engine: Engine, req: FastifyRequest, reply: FastifyReply, params: PairActionParams): Promise<FastifyReply> {
+  const svc = pairService(engine);
+  const sid = req.vsp.sid;
+  const j = svc.commands.precheck(sid, params);
+  if (j === 'missing') fail('objectNotFound', { object: `snapshots/${pairId(params.pvol, params.mu)}` });
+  if (j.verdict === 'N' && svc.core.refusalForm(params.op) === 'sync412') {
+    const detail = renderError(engine.catalog, new VspError(j.refusal.key, j.refusal.vars)).body.message;
+    fail(REFUSAL_412[params.op] ?? 'pairPrecondition', { detail });
+  }
+  return submitJob(engine, req, reply, `snapshot.${params.op}`, params);
+}
+
+const createBody = {
+  type: 'object', additionalProperties: false, required: ['snapshotGroupName', 'snapshotPoolId', 'pvolLdevId'],
+  properties: {
+    snapshotGroupName: { type: 'string' }, snapshotPoolId: { type: 'integer', minimum: 0 }, pvolLdevId: { type: 'integer', minimum: 0 },
+    svolLdevId: int, muNumber: int, isConsistencyGroup: bool, autoSplit: bool, canCascade: bool, isClone: bool,
+    clonesAutomation: bool, copySpeed: str, isDataReductionForceCopy: bool, retentionPeriod: int,
+  },
+} as const;
+
+const listQuery = {
+  type: 'object',
+  properties: {
+    snapshotGroupName: { type: 'string' }, pvolLdevId: { type: 'integer', minimum: 0 }, svolLdevId: { type: 'integer', minimum: 0 },
+    muNumber: { type: 'integer', minimum: 0, maximum: 1023 }, detailInfoType: { type: 'string', enum: ['retention'] },
+  },
+} as const;
+
+type ListQuery = { snapshotGroupName?: string; pvolLdevId?: number; svolLdevId?: number; muNumber?: number };
+
+/** Thin Image pairs: list (four filter combinations), get, create, the pair actions, delete; snapshot-replications. */
+export function snapshotRoutes(app: FastifyInstance, engine: Engine): void {
+  const svc = () => pairService(engine);
+  const maxLdev = (sid: string) => engine.arrays.get(sid)!.facts.maxLdevId;
+
+  objectRoutes(app, (r) => {
+    r.get('/snapshots', { schema: { tags, summary: 'List Thin Image pairs (pvol; pvol+group; pvol+mu; svol)', querystring: listQuery } }, async (req, reply) => {
+      const q = req.query as ListQuery;
+      const sid = req.vsp.sid;
+      const { store } = svc();
+      const keys = (['pvolLdevId', 'svolLdevId', 'snapshotGroupName', 'muNumber'] as const).filter((k) => q[k] !== undefined).sort().join('+');
+      const json = (text: string) => reply.type('application/json').send(text);
+      switch (keys) {
+        case 'pvolLdevId': return json(svc().listText(`p|${sid}|${q.pvolLdevId}`, () => store.viewsByPvol(sid, q.pvolLdevId!)));
+        case 'pvolLdevId+snapshotGroupName': {
+          const key = `pg|${sid}|${q.pvolLdevId}|${q.snapshotGroupName}`;
+          return json(svc().listText(key, () => store.viewsByPvolAndGroup(sid, q.pvolLdevId!, q.snapshotGroupName!)));
+        }
+        case 'muNumber+pvolLdevId': {
+          const p = store.get(sid, q.pvolLdevId!, q.muNumber!);
+          return { data: p ? [svc().render(p)] : [] };
+        }
+        case 'svolLdevId': {
+          const p = store.bySvol(sid, q.svolLdevId!);
+          return { data: p ? [svc().render(p, 'S-VOL')] : [] };
+        }
+        case '': return fail('requiredQuery', { attribute: 'pvolLdevId or svolLdevId' });
+        default: {
+          // "If no parameters are specified, an error occurs"; other combinations are not among the four (ref 5.3).
+          throw new VspError('invalidCombination', { detail: `invalid combination of query parameters: ${keys.replace(/\+/g, ', ')}` },
+            engine.fidelity.invalidSnapshotQueryStatus);
+        }
+      }
+    });
+
+    r.get('/snapshots/:snapshotId', { schema: { tags, summary: 'Get a Thin Image pair' } }, async (req) => {
+      const sid = req.vsp.sid;
+      const { pvol, mu } = parseSnapshotId(engine, sid, (req.params as { snapshotId: string }).snapshotId);
+      const p = svc().store.get(sid, pvol, mu);
+      if (!p) fail('objectNotFound', { object: `snapshots/${pairId(pvol, mu)}` });
+      return svc().render(p);
+    });
+
+    r.post('/snapshots', { schema: { tags, summary: 'Create a Thin Image pair (and its group when new)', body: createBody } }, async (req, reply) => {
+      const sid = req.vsp.sid;
+      const body = req.body as CreateBody;
+      const params = normalizeCreateBody(body, svc().core.limits(), engine.fidelity.cloneAutoSplit);
+      for (const k of ['pvolLdevId', 'svolLdevId'] as const) {
+        const v = params[k];
+        if (v !== undefined && v > maxLdev(sid)) fail('invalidValue', { attribute: k, value: v });
+      }
+      return submitJob(engine, req, reply, 'snapshot.create', params);
+    });
+
+    const action = (name: string, op: PairAction, body: object, summary: string,
+      extra: (p: ActionParameters) => Partial<PairActionParameters>) => {
+      r.route({
+        method: ['POST', 'PUT'], url: `/snapshots/:snapshotId/actions/${name}/invoke`, schema: { tags, summary, body },
+        handler: async (req, reply) => {
+          const { pvol, mu } = parseSnapshotId(engine, req.vsp.sid, (req.params as { snapshotId: string }).snapshotId);
+          const p = actionParameters(engine, req, op);
+          return submitPairAction(engine, req, reply, { pvol, mu, op, ...extra(p) });
+        },
+      });
+    };
+    type PairActionParameters = Omit<PairActionParams, 'pvol' | 'mu' | 'op'>;
+    action('split', 'split', ACTION_BODIES.split, 'Store snapshot data (split the pair)', () => ({}));
+    action('resync', 'resync', ACTION_BODIES.resync, 'Resynchronize the pair (delete the snapshot data)', (p) => ({ autoSplit: p.autoSplit ?? false }));
+    action('restore', 'restore', ACTION_BODIES.restore, 'Restore the P-VOL from the snapshot data', (p) => ({ autoSplit: p.autoSplit ?? false }));
+    action('clone', 'clone', ACTION_BODIES.clone, 'Clone the pair (copy, then the pair is deleted)', (p) => ({ copySpeed: copySpeedOf(p.copySpeed) }));
+    action('assign-volume', 'assign', ACTION_BODIES.assign, 'Assign an S-VOL to the snapshot data', (p) => {
+      if (p.svolLdevId === undefined || p.svolLdevId < 0) fail('invalidValue', { attribute: 'svolLdevId', value: String(p.svolLdevId) });
+      return { svolLdevId: p.svolLdevId };
+    });
+    action('unassign-volume', 'unassign', ACTION_BODIES.unassign, 'Release the S-VOL of the pair', () => ({}));
+
+    // Data retention and vClone exist only on VSP One B (TIA); on these models the URLs do not exist (ref 4.3:
+    // Ansible sees KART20009-E for set-retention on other models).
+    for (const name of ['set-retention', 'virtual-clone']) {
+      r.route({
+        method: ['POST', 'PUT'], url: `/snapshots/:snapshotId/actions/${name}/invoke`,
+        schema: { tags, summary: `${name}: not available on this model (404 KART20009-E)` },
+        handler: async (req) => fail('noResource', { url: req.url.split('?')[0]! }),
+      });
+    }
+
+    r.delete('/snapshots/:snapshotId', { schema: { tags, summary: 'Delete a Thin Image pair', body: actionBody({}) } }, async (req, reply) => {
+      const { pvol, mu } = parseSnapshotId(engine, req.vsp.sid, (req.params as { snapshotId: string }).snapshotId);
+      return submitPairAction(engine, req, reply, { pvol, mu, op: 'delete' });
+    });
+
+    r.get('/snapshot-replications', {
+      schema: {
+        tags, summary: 'List Thin Image pairs by P-VOL range (VSP 5000 series only)',
+        querystring: { type: 'object', properties: { startPvolLdevId: { type: 'integer', minimum: 0 }, endPvolLdevId: { type: 'integer', minimum: 0 } } },
+      },
+    }, async (req) => {
+      const sid = req.vsp.sid;
+      if (!engine.arrays.get(sid)!.facts.snapshotReplications) fail('noResource', { url: req.url.split('?')[0]! });
+      const q = req.query as { startPvolLdevId?: number; endPvolLdevId?: number };
+      const from = q.startPvolLdevId ?? 0;
+      const to = q.endPvolLdevId ?? maxLdev(sid);
+      if (from > to) fail('invalidCombination', { detail: 'startPvolLdevId must not exceed endPvolLdevId' });
+      return { data: svc().renderReplications(sid, svc().store.inPvolRange(sid, from, to)) };
+    });
+  });
+}

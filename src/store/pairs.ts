@@ -1,0 +1,223 @@
+import type { PairView } from '../domain/pairRender.js';
+import type { CopySpeed, PairFacts, PairKind, PairPhase, PairStatus } from '../domain/pairTypes.js';
+import type { Db } from './db.js';
+
+/** A stored pair: the domain's facts plus the array it lives on. */
+export interface PairRow extends PairFacts { sid: string; createdAt: number }
+export interface GroupRow { sid: string; name: string; isCtg: boolean; ctgId: number | null; createdAt: number }
+
+type Raw = Record<string, unknown>;
+
+const toPair = (r: Raw): PairRow => ({
+  sid: r.sid as string, pvolLdevId: r.pvol as number, muNumber: r.mu as number, svolLdevId: r.svol as number | null,
+  snapshotGroupName: r.group_name as string, snapshotPoolId: r.pool_id as number, status: r.status as PairStatus,
+  kind: r.kind as PairKind, canCascade: r.can_cascade === 1, isConsistencyGroup: r.is_ctg === 1,
+  autoSplit: r.auto_split === 1, cloneAfterCopy: r.clone_after_copy === 1, phase: r.phase as PairPhase | null,
+  copySpeed: r.copy_speed as CopySpeed, isDataReductionForceCopy: r.dr_force_copy === 1,
+  splitTime: r.split_time as number | null, isWrittenInSvol: r.written_in_svol === 1,
+  phaseStart: r.phase_start as number | null, dueAt: r.due_at as number | null, queuedAt: r.queued_at as number | null,
+  createdAt: r.created_at as number,
+});
+const toGroup = (r: Raw): GroupRow => ({
+  sid: r.sid as string, name: r.name as string, isCtg: r.is_ctg === 1, ctgId: r.ctg_id as number | null, createdAt: r.created_at as number,
+});
+
+const b = (v: boolean) => (v ? 1 : 0);
+const params = (p: PairRow) => ({
+  sid: p.sid, pvol: p.pvolLdevId, mu: p.muNumber, svol: p.svolLdevId, group: p.snapshotGroupName, pool: p.snapshotPoolId,
+  status: p.status, kind: p.kind, cascade: b(p.canCascade), ctg: b(p.isConsistencyGroup), autoSplit: b(p.autoSplit),
+  cloneAfter: b(p.cloneAfterCopy), phase: p.phase, speed: p.copySpeed, drForce: b(p.isDataReductionForceCopy),
+  splitTime: p.splitTime, written: b(p.isWrittenInSvol), phaseStart: p.phaseStart, dueAt: p.dueAt, queuedAt: p.queuedAt,
+  createdAt: p.createdAt,
+});
+
+/** The read paths select only what the pair object shows (fewer columns than a full row, no sid). */
+const VIEW_COLUMNS = 'pvol, mu, svol, group_name, pool_id, status, kind, can_cascade, is_ctg, split_time, written_in_svol, phase_start, due_at, queued_at';
+const toView = (r: unknown[]): PairView => ({
+  pvolLdevId: r[0] as number, muNumber: r[1] as number, svolLdevId: r[2] as number | null, snapshotGroupName: r[3] as string,
+  snapshotPoolId: r[4] as number, status: r[5] as PairStatus, kind: r[6] as PairKind, canCascade: r[7] === 1, isConsistencyGroup: r[8] === 1,
+  splitTime: r[9] as number | null, isWrittenInSvol: r[10] === 1, phaseStart: r[11] as number | null, dueAt: r[12] as number | null,
+  queuedAt: r[13] as number | null,
+});
+
+/** Repository of Thin Image pairs and snapshot groups. Every query the hot paths need is indexed (see schema). */
+export function createPairStore(db: Db) {
+  const s = {
+    viewByPvol: db.prepare(`SELECT ${VIEW_COLUMNS} FROM pairs WHERE sid = ? AND pvol = ? ORDER BY mu`).raw(),
+    viewByPvolGroup: db.prepare(`SELECT ${VIEW_COLUMNS} FROM pairs WHERE sid = ? AND pvol = ? AND group_name = ? ORDER BY mu`).raw(),
+    viewByGroup: db.prepare(`SELECT ${VIEW_COLUMNS} FROM pairs WHERE sid = ? AND group_name = ? ORDER BY pvol, mu`).raw(),
+    get: db.prepare('SELECT * FROM pairs WHERE sid = ? AND pvol = ? AND mu = ?'),
+    byPvol: db.prepare('SELECT * FROM pairs WHERE sid = ? AND pvol = ? ORDER BY mu'),
+    bySvol: db.prepare('SELECT * FROM pairs WHERE sid = ? AND svol = ?'),
+    byPvolGroup: db.prepare('SELECT * FROM pairs WHERE sid = ? AND pvol = ? AND group_name = ? ORDER BY mu'),
+    byGroup: db.prepare('SELECT * FROM pairs WHERE sid = ? AND group_name = ? ORDER BY pvol, mu'),
+    byPool: db.prepare('SELECT * FROM pairs WHERE sid = ? AND pool_id = ? ORDER BY pvol, mu'),
+    inRange: db.prepare('SELECT * FROM pairs WHERE sid = ? AND pvol >= ? AND pvol <= ? ORDER BY pvol, mu'),
+    all: db.prepare('SELECT * FROM pairs WHERE sid = ? ORDER BY pvol, mu'),
+    musOfPvol: db.prepare('SELECT mu FROM pairs WHERE sid = ? AND pvol = ? ORDER BY mu').pluck(),
+    countPvol: db.prepare('SELECT COUNT(*) FROM pairs WHERE sid = ? AND pvol = ?').pluck(),
+    countGroup: db.prepare('SELECT COUNT(*) FROM pairs WHERE sid = ? AND group_name = ?').pluck(),
+    countPool: db.prepare('SELECT COUNT(*) FROM pairs WHERE sid = ? AND pool_id = ?').pluck(),
+    isPvol: db.prepare('SELECT 1 FROM pairs WHERE sid = ? AND pvol = ? LIMIT 1').pluck(),
+    groupHasPvol: db.prepare('SELECT 1 FROM pairs WHERE sid = ? AND group_name = ? AND pvol = ? LIMIT 1').pluck(),
+    svolPool: db.prepare('SELECT pool_id FROM pairs WHERE sid = ? AND svol = ?').pluck(),
+    insert: db.prepare(`INSERT INTO pairs (sid, pvol, mu, svol, group_name, pool_id, status, kind, can_cascade, is_ctg, auto_split,
+      clone_after_copy, phase, copy_speed, dr_force_copy, split_time, written_in_svol, phase_start, due_at, queued_at, created_at)
+      VALUES (@sid, @pvol, @mu, @svol, @group, @pool, @status, @kind, @cascade, @ctg, @autoSplit, @cloneAfter, @phase, @speed,
+      @drForce, @splitTime, @written, @phaseStart, @dueAt, @queuedAt, @createdAt)`),
+    update: db.prepare(`UPDATE pairs SET svol=@svol, status=@status, auto_split=@autoSplit, clone_after_copy=@cloneAfter,
+      phase=@phase, copy_speed=@speed, split_time=@splitTime, written_in_svol=@written, phase_start=@phaseStart, due_at=@dueAt,
+      queued_at=@queuedAt WHERE sid=@sid AND pvol=@pvol AND mu=@mu`),
+    delete: db.prepare('DELETE FROM pairs WHERE sid = ? AND pvol = ? AND mu = ?'),
+    nextDue: db.prepare('SELECT MIN(due_at) FROM pairs WHERE due_at IS NOT NULL').pluck(),
+    due: db.prepare('SELECT * FROM pairs WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, sid, pvol, mu LIMIT 256'),
+    copying: db.prepare(`SELECT COUNT(*) FROM pairs WHERE sid = ? AND status = 'PSUP' AND kind = 'clone' AND queued_at IS NULL`).pluck(),
+    queuedCount: db.prepare(`SELECT COUNT(*) FROM pairs WHERE sid = ? AND status = 'PSUP' AND queued_at IS NOT NULL`).pluck(),
+    autoClonePending: db.prepare(`SELECT COUNT(*) FROM pairs WHERE sid = ? AND status = 'COPY' AND clone_after_copy = 1`).pluck(),
+    nextQueued: db.prepare(`SELECT * FROM pairs WHERE sid = ? AND status = 'PSUP' AND queued_at IS NOT NULL
+      ORDER BY queued_at, pvol, mu LIMIT 1`),
+    unscheduled: db.prepare(`SELECT * FROM pairs WHERE due_at IS NULL AND phase IS NOT NULL AND queued_at IS NULL`),
+    group: db.prepare('SELECT * FROM snapshot_groups WHERE sid = ? AND name = ?'),
+    groups: db.prepare('SELECT * FROM snapshot_groups WHERE sid = ? ORDER BY name'),
+    countGroups: db.prepare('SELECT COUNT(*) FROM snapshot_groups WHERE sid = ?').pluck(),
+    countCtg: db.prepare('SELECT COUNT(*) FROM snapshot_groups WHERE sid = ? AND is_ctg = 1').pluck(),
+    ctgIds: db.prepare('SELECT ctg_id FROM snapshot_groups WHERE sid = ? AND ctg_id IS NOT NULL ORDER BY ctg_id').pluck(),
+    insertGroup: db.prepare('INSERT INTO snapshot_groups (sid, name, is_ctg, ctg_id, created_at) VALUES (?, ?, ?, ?, ?)'),
+    deleteGroup: db.prepare('DELETE FROM snapshot_groups WHERE sid = ? AND name = ?'),
+  };
+  const one = (r: unknown) => (r ? toPair(r as Raw) : undefined);
+  const many = (rows: unknown[]) => (rows as Raw[]).map(toPair);
+  const views = (rows: unknown[]) => (rows as unknown[][]).map(toView);
+  // Bumped by every write, so read caches know when a rendered answer is stale.
+  let version = 0;
+
+  return {
+    /** Changes with every write through this store (and with `touch`, after the database was replaced). */
+    get version() { return version; },
+    touch: () => { version++; },
+    viewsByPvol: (sid: string, pvol: number): PairView[] => views(s.viewByPvol.all(sid, pvol)),
+    viewsByPvolAndGroup: (sid: string, pvol: number, group: string): PairView[] => views(s.viewByPvolGroup.all(sid, pvol, group)),
+    viewsByGroup: (sid: string, group: string): PairView[] => views(s.viewByGroup.all(sid, group)),
+    get: (sid: string, pvol: number, mu: number): PairRow | undefined => one(s.get.get(sid, pvol, mu)),
+    byPvol: (sid: string, pvol: number): PairRow[] => many(s.byPvol.all(sid, pvol)),
+    /** The pair whose S-VOL is the LDEV (an S-VOL belongs to at most one pair). */
+    bySvol: (sid: string, svol: number): PairRow | undefined => one(s.bySvol.get(sid, svol)),
+    byPvolAndGroup: (sid: string, pvol: number, group: string): PairRow[] => many(s.byPvolGroup.all(sid, pvol, group)),
+    byGroup: (sid: string, group: string): PairRow[] => many(s.byGroup.all(sid, group)),
+    byPool: (sid: string, poolId: number): PairRow[] => many(s.byPool.all(sid, poolId)),
+    inPvolRange: (sid: string, from: number, to: number): PairRow[] => many(s.inRange.all(sid, from, to)),
+    all: (sid: string): PairRow[] => many(s.all.all(sid)),
+    musOfPvol: (sid: string, pvol: number): number[] => s.musOfPvol.all(sid, pvol) as number[],
+    countOfPvol: (sid: string, pvol: number): number => s.countPvol.get(sid, pvol) as number,
+    countOfGroup: (sid: string, group: string): number => s.countGroup.get(sid, group) as number,
+    countOfPool: (sid: string, poolId: number): number => s.countPool.get(sid, poolId) as number,
+    isPvol: (sid: string, ldevId: number): boolean => s.isPvol.get(sid, ldevId) !== undefined,
+    groupHasPvol: (sid: string, group: string, pvol: number): boolean => s.groupHasPvol.get(sid, group, pvol) !== undefined,
+    /** Pool of the pair whose S-VOL is the LDEV (the LDEV object's `snapshotPoolId`). */
+    svolPool: (sid: string, ldevId: number): number | undefined => s.svolPool.get(sid, ldevId) as number | undefined,
+    insert: (p: PairRow) => { version++; s.insert.run(params(p)); },
+    update: (p: PairRow) => { version++; s.update.run(params(p)); },
+    delete: (sid: string, pvol: number, mu: number) => { version++; s.delete.run(sid, pvol, mu); },
+    nextDue: (): number | null => (s.nextDue.get() as number | null) ?? null,
+    dueUpTo: (at: number): PairRow[] => many(s.due.all(at)),
+    /** Clone copies running (holding one of the array's copy slots). */
+    copyingCount: (sid: string): number => s.copying.get(sid) as number,
+    /** Clone copies waiting for a slot, plus creates that will start one when their COPY ends. */
+    pendingCloneCount: (sid: string): number => (s.queuedCount.get(sid) as number) + (s.autoClonePending.get(sid) as number),
+    nextQueuedClone: (sid: string): PairRow | undefined => one(s.nextQueued.get(sid)),
+    /** Pairs in a timed phase without a deadline (loaded from a fixture before the clock was known). */
+    unscheduled: (): PairRow[] => many(s.unscheduled.all()),
+
+    getGroup: (sid: string, name: string): GroupRow | undefined => {
+      const r = s.group.get(sid, name) as Raw | undefined; return r && toGroup(r);
+    },
+    listGroups: (sid: string): GroupRow[] => (s.groups.all(sid) as Raw[]).map(toGroup),
+    countGroups: (sid: string): number => s.countGroups.get(sid) as number,
+    countConsistencyGroups: (sid: string): number => s.countCtg.get(sid) as number,
+    usedCtgIds: (sid: string): number[] => s.ctgIds.all(sid) as number[],
+    insertGroup: (g: GroupRow) => { version++; s.insertGroup.run(g.sid, g.name, b(g.isCtg), g.ctgId, g.createdAt); },
+    deleteGroup: (sid: string, name: string) => { version++; s.deleteGroup.run(sid, name); },
+  };
+}
+
+export type PairStore = ReturnType<typeof createPairStore>;
+
+/** A pair declared by a fixture (`arrays[].pairs`), created in the given status when the fixture loads. */
+export interface PairSpec {
+  pvolLdevId: number; muNumber?: number; svolLdevId?: number; snapshotGroupName: string; snapshotPoolId: number;
+  status?: PairStatus; isClone?: boolean; canCascade?: boolean; isConsistencyGroup?: boolean; autoSplit?: boolean;
+  clonesAutomation?: boolean; copySpeed?: CopySpeed; isDataReductionForceCopy?: boolean;
+  /** `YYYY-MM-DDThh:mm:ss` (UTC); a split pair without one gets the load time. */
+  splitTime?: string;
+}
+
+const FIXTURE_STATUSES = new Set<string>(['SMPP', 'COPY', 'PAIR', 'PSUS', 'PFUL', 'PFUS', 'PSUE', 'RCPY', 'PSUP', 'CPYP']);
+/** Marks a time the loader cannot know (the clock is not running yet); the pair module stamps it with "now". */
+export const AT_LOAD = -1;
+
+function phaseOfFixture(status: PairStatus, kind: PairKind): PairPhase | null {
+  switch (status) {
+    case 'COPY': case 'CPYP': return 'create';
+    case 'RCPY': return 'restore';
+    case 'PSUP': return kind === 'clone' ? 'cloneCopy' : 'create';
+    case 'SMPP': return 'delete';
+    default: return null;
+  }
+}
+
+/**
+ * Inserts a fixture's pairs (inside the fixture's transaction) with their groups. Timed statuses (COPY, RCPY,
+ * PSUP, SMPP…) get no deadline here: the pair module schedules them from the virtual clock when it starts.
+ */
+export function loadFixturePairs(db: Db, sid: string, specs: PairSpec[], ldevExists: (ldevId: number) => boolean): void {
+  const store = createPairStore(db);
+  const fail = (i: number, msg: string): never => { throw new Error(`fixture array ${sid}: pairs[${i}]: ${msg}`); };
+  specs.forEach((spec, i) => {
+    if (!Number.isInteger(spec.pvolLdevId) || !ldevExists(spec.pvolLdevId)) fail(i, `P-VOL ${spec.pvolLdevId} is not a defined LDEV`);
+    if (spec.svolLdevId !== undefined && !ldevExists(spec.svolLdevId)) fail(i, `S-VOL ${spec.svolLdevId} is not a defined LDEV`);
+    if (!spec.snapshotGroupName) fail(i, 'needs snapshotGroupName');
+    if (!Number.isInteger(spec.snapshotPoolId)) fail(i, 'needs snapshotPoolId');
+    const status = spec.status ?? 'PAIR';
+    if (!FIXTURE_STATUSES.has(status)) fail(i, `unknown status ${status}`);
+    const kind: PairKind = spec.isClone ? 'clone' : 'snapshot';
+    let mu = spec.muNumber;
+    if (mu === undefined) {
+      const used = new Set(store.musOfPvol(sid, spec.pvolLdevId));
+      mu = 0;
+      while (used.has(mu)) mu++;
+    }
+    if (mu < 0 || mu > 1023) fail(i, `muNumber ${mu} out of 0-1023`);
+    if (store.get(sid, spec.pvolLdevId, mu)) fail(i, `pair ${spec.pvolLdevId},${mu} is defined twice`);
+    if (spec.svolLdevId !== undefined && store.bySvol(sid, spec.svolLdevId)) fail(i, `S-VOL ${spec.svolLdevId} is used by two pairs`);
+    let group = store.getGroup(sid, spec.snapshotGroupName);
+    if (!group) {
+      const isCtg = spec.isConsistencyGroup ?? false;
+      const used = new Set(store.usedCtgIds(sid));
+      let ctgId: number | null = null;
+      if (isCtg) { ctgId = 128; while (used.has(ctgId)) ctgId = ctgId >= 2047 ? 0 : ctgId + 1; }
+      group = { sid, name: spec.snapshotGroupName, isCtg, ctgId, createdAt: AT_LOAD };
+      store.insertGroup(group);
+    }
+    const split = ['PSUS', 'PFUS'].includes(status) || (status === 'PSUE' && spec.splitTime !== undefined);
+    let splitTime: number | null = null;
+    if (spec.splitTime !== undefined) {
+      splitTime = Date.parse(/Z$|[+-]\d\d:\d\d$/.test(spec.splitTime) ? spec.splitTime : `${spec.splitTime}Z`);
+      if (Number.isNaN(splitTime)) fail(i, `splitTime "${spec.splitTime}" is not YYYY-MM-DDThh:mm:ss`);
+    } else if (split) splitTime = AT_LOAD;
+    store.insert({
+      sid, pvolLdevId: spec.pvolLdevId, muNumber: mu, svolLdevId: spec.svolLdevId ?? null, snapshotGroupName: spec.snapshotGroupName,
+      snapshotPoolId: spec.snapshotPoolId, status, kind, canCascade: spec.canCascade ?? kind === 'clone', isConsistencyGroup: group.isCtg,
+      autoSplit: spec.autoSplit ?? false, cloneAfterCopy: kind === 'clone' && (spec.clonesAutomation ?? false),
+      phase: phaseOfFixture(status, kind), copySpeed: spec.copySpeed ?? 'medium',
+      isDataReductionForceCopy: spec.isDataReductionForceCopy ?? false, splitTime, isWrittenInSvol: false,
+      phaseStart: null, dueAt: null, queuedAt: null, createdAt: AT_LOAD,
+    });
+  });
+}
+
+/** Stamps load-time markers with the virtual time the pair module starts at. */
+export function stampLoadTimes(db: Db, now: number): void {
+  db.prepare('UPDATE pairs SET created_at = ? WHERE created_at = ?').run(now, AT_LOAD);
+  db.prepare('UPDATE pairs SET split_time = ? WHERE split_time = ?').run(now, AT_LOAD);
+  db.prepare('UPDATE snapshot_groups SET created_at = ? WHERE created_at = ?').run(now, AT_LOAD);
+}

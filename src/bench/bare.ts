@@ -4,9 +4,11 @@
  * static JSON body of a given size. Run as a child process by run.ts so that it has a core of its own, like the
  * emulator. Prints `bare ready <port>` once listening.
  */
+import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 
-const readBody = process.env.BENCH_READ_BODY ?? '{}';
+// A body too large for an environment variable (Linux caps one at 128 KiB) comes in a file.
+const readBody = process.env.BENCH_READ_BODY_FILE ? readFileSync(process.env.BENCH_READ_BODY_FILE, 'utf8') : process.env.BENCH_READ_BODY ?? '{}';
 const jobBody = process.env.BENCH_JOB_BODY ?? '{}';
 
 const app = Fastify({ logger: false });
@@ -17,6 +19,7 @@ app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
   try { done(null, text.trim() === '' ? undefined : JSON.parse(text)); } catch (e) { done(e as Error, undefined); }
 });
 app.get('/ConfigurationManager/v1/objects/ldevs/:ldevId', async (_req, reply) => reply.type('application/json').send(readBody));
+app.get('/ConfigurationManager/v1/objects/snapshots', async (_req, reply) => reply.type('application/json').send(readBody));
 app.post('/ConfigurationManager/v1/objects/ldevs', async (_req, reply) => reply.code(202).type('application/json').send(jobBody));
 app.delete('/ConfigurationManager/v1/objects/ldevs/:ldevId', async (_req, reply) => reply.code(202).type('application/json').send(jobBody));
 

@@ -21,13 +21,17 @@ export interface ControlBenchResult {
   resetMs: number[];
 }
 
-/** A fixture of one VSP 5500 with `pairs` pairs spread over P-VOLs of 100 snapshots each (no S-VOLs). */
-export function pairsFixture(pairs: number): Fixture {
-  const perPvol = 100;
+/**
+ * A fixture of one VSP 5500 with `pairs` pairs spread over P-VOLs of `perPvol` snapshots each (default 100; no
+ * S-VOLs), the P-VOLs numbered from `firstLdevId` (default 0), one snapshot group per P-VOL.
+ */
+export function pairsFixture(pairs: number, opts: { perPvol?: number; firstLdevId?: number } = {}): Fixture {
+  const perPvol = opts.perPvol ?? 100;
+  const first = opts.firstLdevId ?? 0;
   const pvols = Math.ceil(pairs / perPvol);
-  const ldevs = Array.from({ length: pvols }, (_, i) => ({ ldevId: i, capacity: '10G', poolId: 0 }));
+  const ldevs = Array.from({ length: pvols }, (_, i) => ({ ldevId: first + i, capacity: '10G', poolId: 0 }));
   const specs = Array.from({ length: pairs }, (_, n) => ({
-    pvolLdevId: Math.floor(n / perPvol), muNumber: n % perPvol, snapshotGroupName: `g${Math.floor(n / perPvol)}`, snapshotPoolId: 1,
+    pvolLdevId: first + Math.floor(n / perPvol), muNumber: n % perPvol, snapshotGroupName: `g${first + Math.floor(n / perPvol)}`, snapshotPoolId: 1,
     status: n % 2 === 0 ? 'PSUS' : 'PAIR', canCascade: true,
   }));
   return {

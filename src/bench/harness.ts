@@ -55,9 +55,9 @@ export function spawnReady(script: string, args: string[], ready: RegExp, opts: 
 const EMULATOR_READY = /ready http:\/\/[^:]+:(\d+)/;
 
 /** Starts the built emulator (`dist/main.js`) in a scratch working directory; loopback only. */
-export async function spawnEmulator(args: string[], opts: { cwd?: string } = {}): Promise<Spawned & { startupMs: number }> {
+export async function spawnEmulator(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<Spawned & { startupMs: number }> {
   const cwd = opts.cwd ?? mkdtempSync(join(tmpdir(), 'vsp-bench-'));
-  const s = await spawnReady(join(DIST, 'main.js'), ['--host', '127.0.0.1', ...args], EMULATOR_READY, { cwd });
+  const s = await spawnReady(join(DIST, 'main.js'), ['--host', '127.0.0.1', ...args], EMULATOR_READY, { cwd, timeoutMs: opts.timeoutMs });
   const startupMs = Number(/startup_ms=(\d+)/.exec(s.line)?.[1] ?? NaN);
   return {
     ...s, startupMs,

@@ -36,33 +36,62 @@ export function encodeRequest(port: number, r: LoadRequest): Buffer {
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
-/** Reads one response at a time from a socket: resolves [status, body] per request. */
+/**
+ * Reads one response at a time from a socket: resolves [status, body] per request. The socket reads into one
+ * buffer of its own (`onread`), and a body is copied out only when the caller wants it: with bodies of hundreds of
+ * KB, allocating and joining a buffer per read made the generator, not the server, the limit.
+ */
 class Conn {
-  private buf: Buffer = Buffer.alloc(0);
+  private socket!: Socket;
+  /** Bytes of a header split over reads (copied: the read buffer is reused). */
+  private partial: Buffer = Buffer.alloc(0);
+  private status = 0;
+  /** Body length of the response being read, -1 while its header is not complete. */
+  private bodyLen = -1;
+  private bodyAt = 0;
+  private body: Buffer | null = null;
   private waiting: ((r: [number, Buffer]) => void) | null = null;
   private failed: ((e: Error) => void) | null = null;
-  constructor(private readonly socket: Socket) {
+  constructor(private readonly wantBody: boolean) {}
+
+  attach(socket: Socket): void {
+    this.socket = socket;
     socket.setNoDelay(true);
-    socket.on('data', (d: Buffer) => { this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]); this.drain(); });
     socket.on('error', (e) => this.failed?.(e));
     socket.on('close', () => this.failed?.(new Error('connection closed')));
   }
 
-  private drain(): void {
-    if (!this.waiting) return;
-    const end = this.buf.indexOf(CRLFCRLF);
-    if (end < 0) return;
-    const head = this.buf.subarray(0, end).toString('latin1');
-    const status = Number(head.slice(9, 12));
-    const m = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-    const len = m ? Number(m[1]) : 0;
-    if (this.buf.length < end + 4 + len) return;
-    const body = this.buf.subarray(end + 4, end + 4 + len);
-    this.buf = this.buf.subarray(end + 4 + len);
-    const w = this.waiting;
-    this.waiting = null;
-    this.failed = null;
-    w([status, body]);
+  /** The `onread` callback: `buf` is the shared read buffer, valid only during the call. */
+  onRead(nread: number, buf: Buffer): void {
+    let chunk = buf.subarray(0, nread);
+    while (chunk.length > 0) {
+      if (this.bodyLen < 0) {
+        const data = this.partial.length ? Buffer.concat([this.partial, chunk]) : chunk;
+        const end = data.indexOf(CRLFCRLF);
+        if (end < 0) { this.partial = Buffer.from(data); return; }
+        this.partial = Buffer.alloc(0);
+        const head = data.subarray(0, end).toString('latin1');
+        this.status = Number(head.slice(9, 12));
+        const m = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+        this.bodyLen = m ? Number(m[1]) : 0;
+        this.bodyAt = 0;
+        this.body = this.wantBody ? Buffer.allocUnsafe(this.bodyLen) : null;
+        chunk = data.subarray(end + 4);
+      }
+      const take = Math.min(chunk.length, this.bodyLen - this.bodyAt);
+      if (this.body) chunk.copy(this.body, this.bodyAt, 0, take);
+      this.bodyAt += take;
+      chunk = chunk.subarray(take);
+      if (this.bodyAt === this.bodyLen) {
+        const done: [number, Buffer] = [this.status, this.body ?? Buffer.alloc(0)];
+        this.bodyLen = -1;
+        this.body = null;
+        const w = this.waiting;
+        this.waiting = null;
+        this.failed = null;
+        w?.(done);
+      }
+    }
   }
 
   send(bytes: Buffer): Promise<[number, Buffer]> {
@@ -70,23 +99,27 @@ class Conn {
       this.waiting = resolve;
       this.failed = reject;
       this.socket.write(bytes);
-      this.drain();
     });
   }
 
   close(): void { this.socket.destroy(); }
 }
 
-function open(port: number): Promise<Conn> {
+function open(port: number, wantBody: boolean): Promise<Conn> {
+  const conn = new Conn(wantBody);
   return new Promise((resolve, reject) => {
-    const s = connect({ host: HOST, port }, () => { s.off('error', reject); resolve(new Conn(s)); });
+    const s = connect({ host: HOST, port, onread: { buffer: Buffer.allocUnsafe(256 * 1024), callback: (n, b) => { conn.onRead(n, b as Buffer); return true; } } }, () => {
+      s.off('error', reject);
+      conn.attach(s);
+      resolve(conn);
+    });
     s.once('error', reject);
   });
 }
 
 /** One request over a fresh connection (set-up steps: login, finding body sizes). */
 export async function once(port: number, r: LoadRequest): Promise<{ status: number; body: string }> {
-  const c = await open(port);
+  const c = await open(port, true);
   try {
     const [status, body] = await c.send(encodeRequest(port, r));
     return { status, body: body.toString('utf8') };
@@ -96,7 +129,7 @@ export async function once(port: number, r: LoadRequest): Promise<{ status: numb
 /** Runs the load and reports throughput and latency percentiles. */
 export async function load(o: LoadOptions): Promise<LoadResult> {
   const ok = new Set(o.ok ?? [200]);
-  const conns = await Promise.all(Array.from({ length: o.connections }, () => open(o.port)));
+  const conns = await Promise.all(Array.from({ length: o.connections }, () => open(o.port, o.check !== undefined)));
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
   let requests = 0;

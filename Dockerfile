@@ -13,14 +13,17 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY ui ./ui
 COPY fixtures ./fixtures
-# `npm ci` runs the install scripts (better-sqlite3's native build) and the `prepare` script (`npm run build`).
+# `npm ci` runs the install scripts (better-sqlite3's native build) and the `prepare` script (`npm run build`), which
+# also builds the web view into dist/web (its page, and Preact and d3-hierarchy copied from node_modules).
 RUN npm ci --no-audit --no-fund \
- && test -f dist/main.js \
+ && test -f dist/main.js && test -f dist/web/index.html && test -f dist/web/app/main.js \
  && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()" \
  && npm prune --omit=dev --no-audit --no-fund
 
-# ---- runtime: production dependencies, the compiled emulator and its fixtures; runs as the unprivileged `node` user.
+# ---- runtime: production dependencies, the compiled emulator (with the web view in dist/web) and its fixtures; runs as
+# the unprivileged `node` user.
 FROM node:20-slim
 # The database and the TLS certificate go to the volume; flags given to `docker run` add to these (flags win).
 ENV NODE_ENV=production VSP_EMULATOR_DB=/data/vsp-emulator.sqlite VSP_EMULATOR_HOST=0.0.0.0

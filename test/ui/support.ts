@@ -1,0 +1,106 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildApp, type App, type AppOptions } from '../../src/app.js';
+
+/**
+ * Browser tests of the web view: Debian's chromium (never a downloaded browser) driven by playwright-core, against
+ * an emulator listening on 127.0.0.1 on a free port with a manual clock. Tests move virtual time through the control
+ * plane and wait for the DOM with bounded waits; nothing sleeps on wall time.
+ */
+
+export const CHROMIUM = process.env.VSP_EMULATOR_CHROMIUM ?? '/usr/bin/chromium';
+export const SID = '936000123456';
+export const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
+/** How long a test waits for the page to show a change (SSE within ~100 ms, then a fetch and a render). */
+export const UI_WAIT = 5000;
+
+/**
+ * Chromium in headless mode. Playwright gives every launch a fresh temporary profile (its own `--user-data-dir`,
+ * deleted on close), so no state leaks between runs.
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`The browser tests need Debian's chromium at ${CHROMIUM} and it is missing. Install it with ` +
+      '`apt-get update && apt-get install -y --no-install-recommends chromium` (as root; .ci/run does this), ' +
+      'or point VSP_EMULATOR_CHROMIUM at a Chromium binary.');
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface UiServer extends App {
+  base: string;
+  /** A control-plane call (path relative to /emulator/v1/); the body of the answer, failing on a non-2xx status. */
+  emu<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+  /** A REST call on the array as a logged-in client (path relative to its objects); status and body. */
+  rest<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Advances the virtual clock through the control plane. */
+  advance(seconds: number): Promise<void>;
+}
+
+/** An emulator on 127.0.0.1:<free port> with a manual clock at T0 and seed 1. */
+export async function startUiServer(opts: AppOptions = {}): Promise<UiServer> {
+  const built = await buildApp({ db: ':memory:', clock: 'manual', startTime: T0, seed: 1, ...opts });
+  await built.app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${(built.app.server.address() as AddressInfo).port}`;
+  const bearer: Record<string, string> = opts.controlToken ? { authorization: `Bearer ${opts.controlToken}` } : {};
+  let session: string | null = null;
+
+  const emu = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${base}/emulator/v1/${path}`, {
+      method, headers: { ...bearer, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} /emulator/v1/${path}: HTTP ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  const rest = async (method: string, path: string, body?: unknown) => {
+    if (!session) {
+      const login = await fetch(`${base}/ConfigurationManager/v1/objects/sessions`, {
+        method: 'POST', headers: { authorization: `Basic ${Buffer.from('maintenance:raid-maintenance').toString('base64')}`, 'content-type': 'application/json' }, body: '{}',
+      });
+      session = ((await login.json()) as { token: string }).token;
+    }
+    const res = await fetch(`${base}/ConfigurationManager/v1/objects/${path}`, {
+      method, headers: { authorization: `Session ${session}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  return {
+    ...built, base, emu, rest,
+    advance: async (seconds: number) => { await emu('POST', 'clock/advance', { seconds }); },
+    async close() {
+      session = null;
+      await built.close();
+    },
+  };
+}
+
+/** Opens the web view of the server in a fresh browser context (its own cookies) and waits for the first view. */
+export async function openUi(browser: Browser, server: UiServer, path = '/emulator/ui/'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  (page as Page & { errors?: string[] }).errors = errors;
+  await page.goto(`${server.base}${path}`);
+  await page.locator('.app[data-seq]').waitFor({ timeout: UI_WAIT });
+  await page.locator('[data-live="live"]').waitFor({ timeout: UI_WAIT });
+  return page;
+}
+
+/** Uncaught errors the page threw so far. */
+export const pageErrors = (page: Page): string[] => (page as Page & { errors?: string[] }).errors ?? [];
+
+/** A pair node of the tree in a given status (waits until the page shows it). */
+export async function pairShows(page: Page, id: string, status: string): Promise<void> {
+  await page.locator(`[data-pair="${id}"][data-status="${status}"]`).waitFor({ timeout: UI_WAIT });
+}

@@ -1,0 +1,288 @@
+import { render, type ComponentChildren } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { UiPair, UiPool, UiScenario, UiTransition, UiView } from '../../src/ui/wire.js';
+import { control, fetchScenarios, fetchView, SignedOut, VspClient, type Answer } from './api.js';
+import { Checkpoints, ClockBar, CreatePair, OpsLog, PoolUsage, Scenarios, SelectionPanel, Workloads, type Actions, type OpRecord, type Workload } from './controls.js';
+import { hms, plural } from './format.js';
+import { JobFeed, JournalFeed, LdevTable, PoolGauge, TransitionFeed } from './panels.js';
+import { buildForest, Legend, SnapshotTree, type Selection, type TreePair } from './tree.js';
+
+/**
+ * The web view: one array, live. Preact (3 KB of virtual DOM with hooks, no build step beyond tsc) renders it;
+ * the server's Server-Sent Events say when to re-fetch the view (one JSON document), so the page never polls and
+ * never reloads. Status changes are diffed against the previous view (and taken from the server's exact
+ * transition record) to highlight what just changed; a pair that vanished fades out for a moment.
+ */
+
+const FLASH_MS = 2500;
+const GHOST_MS = 2000;
+const MAX_TRANSITIONS = 200;
+const MAX_OPS = 8;
+
+function Panel({ title, extra, children, id }: { title: string; extra?: ComponentChildren; children: ComponentChildren; id?: string }) {
+  return (
+    <section class="panel" data-panel={id ?? title.toLowerCase()}>
+      <header><h2>{title}</h2>{extra}</header>
+      <div class="panel-body">{children}</div>
+    </section>
+  );
+}
+
+function App() {
+  const initialSid = new URLSearchParams(location.search).get('storageDeviceId');
+  const [view, setView] = useState<UiView | null>(null);
+  const [receivedAt, setReceivedAt] = useState(Date.now());
+  const [selection, setSelection] = useState<Selection>(null);
+  const [ops, setOps] = useState<OpRecord[]>([]);
+  const [transitions, setTransitions] = useState<UiTransition[]>([]);
+  const [live, setLive] = useState<'connecting' | 'live' | 'offline'>('connecting');
+  const [signedOut, setSignedOut] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [scenarios, setScenarios] = useState<UiScenario[]>([]);
+  const [workloads, setWorkloads] = useState<Workload[]>([]);
+  const [ioAvailable, setIoAvailable] = useState<boolean | null>(null);
+  const [pvolPreset, setPvolPreset] = useState<number | null>(null);
+  const [workloadPreset, setWorkloadPreset] = useState<number | null>(null);
+  const [fillPool, setFillPool] = useState<UiPool | null>(null);
+  const [now, setNow] = useState(performance.now());
+
+  const sidRef = useRef<string | null>(initialSid);
+  const viewRef = useRef<UiView | null>(null);
+  const previous = useRef(new Map<string, UiPair>());
+  const changedAt = useRef(new Map<string, number>());
+  const ghosts = useRef(new Map<string, { pair: UiPair; at: number }>());
+  const epoch = useRef<string | null>(null);
+  const lastSeq = useRef(0);
+  const inflight = useRef(false);
+  const pending = useRef(false);
+  const ioRef = useRef<boolean | null>(null);
+  const opSeq = useRef(0);
+  const client = useMemo(() => new VspClient((sid) => (viewRef.current?.storageDeviceId === sid ? viewRef.current.login : null)), []);
+
+  /** Takes in a new view: what changed since the last one is highlighted, what vanished becomes a ghost. */
+  function apply(v: UiView) {
+    const t = performance.now();
+    const key = `${v.epoch}|${v.storageDeviceId}`;
+    const continuous = epoch.current === key;
+    if (!continuous) {
+      previous.current.clear();
+      changedAt.current.clear();
+      ghosts.current.clear();
+      setTransitions([]);
+    }
+    if (v.transitions.length > 0) {
+      if (continuous) {
+        for (const tr of v.transitions) changedAt.current.set(tr.snapshotId, t);
+        setTransitions((prev) => [...prev, ...v.transitions].slice(-MAX_TRANSITIONS));
+      } else {
+        setTransitions(v.transitions.slice(-MAX_TRANSITIONS));
+      }
+      lastSeq.current = v.transitions[v.transitions.length - 1]!.seq;
+    }
+    const current = new Map(v.pairs.map((p) => [p.snapshotId, p]));
+    if (continuous) {
+      for (const p of v.pairs) {
+        const before = previous.current.get(p.snapshotId);
+        if (before && before.status !== p.status) changedAt.current.set(p.snapshotId, t);
+      }
+      for (const [id, before] of previous.current) if (!current.has(id)) ghosts.current.set(id, { pair: before, at: t });
+    }
+    for (const id of current.keys()) ghosts.current.delete(id);
+    previous.current = current;
+    epoch.current = key;
+    viewRef.current = v;
+    sidRef.current = v.storageDeviceId;
+    const url = new URL(location.href);
+    if (url.searchParams.get('storageDeviceId') !== v.storageDeviceId) {
+      url.searchParams.set('storageDeviceId', v.storageDeviceId); // a reload (or a bookmark) shows the same array
+      history.replaceState(null, '', url);
+    }
+    setView(v);
+    setReceivedAt(Date.now());
+    setNow(t);
+  }
+
+  /** Host I/O (/emulator/v1/io) is another module: its routes are in the control plane's OpenAPI document when present. */
+  async function refreshWorkloads() {
+    if (ioRef.current === null) {
+      const doc = await control<{ paths?: Record<string, unknown> }>('GET', 'openapi.json');
+      ioRef.current = Object.keys(doc.body?.paths ?? {}).some((p) => p.startsWith('/emulator/v1/io/workloads'));
+      setIoAvailable(ioRef.current);
+    }
+    if (!ioRef.current) return;
+    const a = await control<{ data?: Workload[] } | Workload[]>('GET', `io/workloads?storageDeviceId=${encodeURIComponent(sidRef.current ?? '')}`);
+    if (a.ok) {
+      const list = Array.isArray(a.body) ? a.body : a.body?.data ?? [];
+      setWorkloads(list.map((w) => ({ ...w, id: String(w.id ?? w.workloadId ?? '?') })));
+    }
+  }
+
+  /** Re-fetches the view; calls arriving meanwhile coalesce into one more fetch. */
+  async function refresh() {
+    if (inflight.current) { pending.current = true; return; }
+    inflight.current = true;
+    try {
+      do {
+        pending.current = false;
+        apply(await fetchView(sidRef.current, lastSeq.current));
+        await refreshWorkloads();
+        setProblem(null);
+      } while (pending.current);
+    } catch (e) {
+      if (e instanceof SignedOut) setSignedOut(true);
+      else setProblem(e instanceof Error ? e.message : String(e));
+    } finally {
+      inflight.current = false;
+    }
+  }
+
+  useEffect(() => {
+    void fetchScenarios().then(setScenarios, () => {});
+    let es: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    const open = () => {
+      es = new EventSource('api/events');
+      es.addEventListener('change', () => { setLive('live'); void refresh(); });
+      es.onopen = () => setLive('live');
+      es.onerror = () => {
+        if (es?.readyState === EventSource.CLOSED) {
+          // Refused (signed out) or the emulator went away: find out which, and try again later.
+          setLive('offline');
+          void refresh();
+          retry = setTimeout(open, 3000);
+        } else setLive('connecting');
+      };
+    };
+    open();
+    void refresh();
+    const tick = setInterval(() => {
+      const t = performance.now();
+      let expired = false;
+      for (const [id, g] of ghosts.current) if (t - g.at > GHOST_MS) { ghosts.current.delete(id); expired = true; }
+      const flashing = [...changedAt.current.values()].some((at) => t - at < FLASH_MS + 500);
+      if (expired || flashing) setNow(t);
+    }, 400);
+    return () => { es?.close(); if (retry) clearTimeout(retry); clearInterval(tick); };
+  }, []);
+
+  const record = (o: OpRecord) => setOps((prev) => [o, ...prev.filter((x) => x.id !== o.id)].slice(0, MAX_OPS));
+  const at = () => hms(new Date(viewRef.current?.clock.epochMs ?? Date.now()).toISOString());
+
+  const act: Actions = {
+    sid: view?.storageDeviceId ?? '',
+    async rest(label, method, path, body) {
+      const sid = sidRef.current!;
+      const rec: OpRecord = { id: ++opSeq.current, label, request: `${method} ${client.url(sid, path)}${body !== undefined ? ` ${JSON.stringify(body)}` : ''}`, at: at(), status: null, body: null, jobId: null, failure: null };
+      record(rec);
+      try {
+        const a = await client.call(sid, method, path, body);
+        const jobId = (a.body as { jobId?: unknown } | null)?.jobId;
+        record({ ...rec, status: a.status, body: a.body, jobId: typeof jobId === 'number' ? jobId : null });
+        return a;
+      } catch (e) {
+        record({ ...rec, failure: e instanceof Error ? e.message : String(e) });
+        return null;
+      }
+    },
+    async control(label, method, path, body, opts) {
+      const rec: OpRecord = { id: ++opSeq.current, label, request: `${method} /emulator/v1/${path}${body !== undefined ? ` ${JSON.stringify(body)}` : ''}`, at: at(), status: null, body: null, jobId: null, failure: null };
+      let a: Answer | null = null;
+      try {
+        a = await control(method, path, body);
+        if (!opts?.quiet || !a.ok) record({ ...rec, status: a.status, body: a.ok ? null : a.body, failure: a.ok ? null : describe(a) });
+        if (a.ok && path === 'reset') { setSelection(null); setPvolPreset(null); }
+        if (a.ok && path.startsWith('io/')) { ioRef.current = true; setIoAvailable(true); }
+      } catch (e) {
+        if (e instanceof SignedOut) setSignedOut(true);
+        record({ ...rec, failure: e instanceof Error ? e.message : String(e) });
+      }
+      void refresh();
+      return a;
+    },
+  };
+
+  const select = (s: Selection) => {
+    setSelection(s);
+    if (s?.type === 'ldev') setPvolPreset(s.id);
+  };
+  const chooseArray = (sid: string) => {
+    sidRef.current = sid;
+    setSelection(null);
+    setPvolPreset(null);
+    void refresh();
+  };
+
+  if (signedOut) {
+    return (
+      <div class="signed-out">
+        <p>The web view needs the control token again (the emulator restarted, or the cookie was cleared).</p>
+        <button onClick={() => location.reload()}>Sign in</button>
+      </div>
+    );
+  }
+  if (!view) return <p class="boot">{problem ? `Cannot reach the emulator: ${problem}` : 'Loading the web view…'}</p>;
+
+  const ldevMap = new Map(view.ldevs.map((l) => [l.ldevId, l]));
+  const drawn: TreePair[] = [...view.pairs, ...[...ghosts.current.values()].map((g) => ({ ...g.pair, ghost: true }))];
+  const forest = buildForest(drawn);
+  const jobs = new Map(view.jobs.map((j) => [j.jobId, j]));
+  const array = view.arrays.find((a) => a.storageDeviceId === view.storageDeviceId);
+
+  return (
+    <div class="app" data-seq={view.seq}>
+      <header class="top">
+        <div class="brand"><strong>vsp-emulator</strong><span class="muted"> web view {view.version}</span></div>
+        <div class="array">
+          {view.arrays.length > 1
+            ? <select value={view.storageDeviceId} onChange={(e) => chooseArray(e.currentTarget.value)} aria-label="array" data-field="array">
+              {view.arrays.map((a) => <option key={a.storageDeviceId} value={a.storageDeviceId}>{a.model} · {a.storageDeviceId}</option>)}
+            </select>
+            : <span>{array?.model} · <span class="mono">{view.storageDeviceId}</span></span>}
+          <div class="muted small">scenario <strong data-fixture={view.fixture.name ?? ''}>{view.fixture.name ?? '—'}</strong> · timing {view.timing}
+            {view.activeFaults > 0 ? <span class="badge fault"> {plural(view.activeFaults, 'fault')} armed</span> : null}</div>
+        </div>
+        <ClockBar clock={view.clock} receivedAt={receivedAt} act={act} />
+        <span class={`live ${live}`} data-live={live} title="Server-Sent Events from the emulator">● {live}</span>
+      </header>
+      {problem && <div class="problem">{problem}</div>}
+      <main class="grid">
+        <aside class="left">
+          <Panel title="Pools">
+            {view.pools.map((p) => <PoolGauge key={p.poolId} pool={p} onFill={setFillPool} />)}
+            {fillPool && <PoolUsage key={fillPool.poolId} pool={fillPool} act={act} onDone={() => setFillPool(null)} />}
+          </Panel>
+          <Panel title="Scenarios"><Scenarios scenarios={scenarios} current={view.fixture.name} act={act} /></Panel>
+          <Panel title="Checkpoints"><Checkpoints view={view} act={act} /></Panel>
+          <Panel title="Host I/O" id="host-io"><Workloads ldevs={view.ldevs} workloads={workloads} available={ioAvailable} preset={workloadPreset} act={act} /></Panel>
+        </aside>
+        <section class="center">
+          <Panel title="Snapshot trees" id="trees" extra={<Legend />}>
+            {forest.length === 0
+              ? <p class="muted empty">No Thin Image pairs on this array yet: create one on the right, or load a scenario.</p>
+              : forest.map((root) => <SnapshotTree key={root.key} root={root} ldevs={ldevMap} selection={selection} onSelect={select} changedAt={changedAt.current} now={now} />)}
+            {view.pairCount > view.pairs.length && <p class="muted">showing {view.pairs.length} of {view.pairCount} pairs</p>}
+          </Panel>
+          <div class="two">
+            <Panel title="Jobs"><JobFeed jobs={view.jobs} /></Panel>
+            <Panel title="Request journal" id="journal"><JournalFeed entries={view.journal} /></Panel>
+          </div>
+          <Panel title="LDEVs"><LdevTable ldevs={view.ldevs} total={view.ldevCount} selection={selection} onSelect={select} /></Panel>
+        </section>
+        <aside class="right">
+          <Panel title="Selected"><SelectionPanel selection={selection} view={view} act={act} onWorkload={setWorkloadPreset} /></Panel>
+          <Panel title="Create a pair" id="create"><CreatePair view={view} pvolPreset={pvolPreset} act={act} /></Panel>
+          <Panel title="Operations"><OpsLog ops={ops} jobs={jobs} /></Panel>
+          <Panel title="Pair transitions" id="transitions"><TransitionFeed transitions={transitions} /></Panel>
+        </aside>
+      </main>
+    </div>
+  );
+}
+
+function describe(a: Answer): string {
+  const b = a.body as { message?: string; error?: string } | string | null;
+  if (b && typeof b === 'object') return `HTTP ${a.status}: ${b.message ?? b.error ?? JSON.stringify(b)}`;
+  return `HTTP ${a.status}${b ? `: ${String(b).slice(0, 200)}` : ''}`;
+}
+
+render(<App />, document.getElementById('app')!);

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   const ms = Math.round(performance.now() - started);
   process.stdout.write(
     `vsp-emulator ${VERSION} ready http://${shown}:${httpPort}` + (httpsPort !== null ? ` https://${shown}:${httpsPort}` : '') +
+    (cli.controlPlane ? ` ui=http://${shown}:${httpPort}/emulator/ui/` : '') +
     ` arrays=${[...engine.arrays.keys()].join(',')} fixture=${engine.fixture.name} db=${cli.db} clock=${cli.clock} timing=${engine.timing.name}` +
     ` startup_ms=${ms}\n`,
   );

@@ -21,7 +21,7 @@ function startEmulator() {
     const timer = setTimeout(() => reject(new Error('emulator did not print its ready line within 20 s')), 20000);
     child.stdout.on('data', (d) => {
       buf += d.toString();
-      const m = /ready http:\/\/[^:]+:(\d+) https:\/\/[^:]+:(\d+) arrays=(\d+)/.exec(buf);
+      const m = /ready http:\/\/[^:]+:(\d+) https:\/\/[^:]+:(\d+)(?: ui=\S+)? arrays=(\d+)/.exec(buf);
       if (m) {
         clearTimeout(timer);
         child.stdout.removeAllListeners('data');

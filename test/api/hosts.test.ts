@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Response } from 'supertest';
 import { readFixture, type Fixture } from '../../src/store/fixture.js';
 import { OBJ, SCOPED, startApp, type TestApp } from '../helpers.js';
+import { expectError, expectFailedJob, expectSucceeded } from './support.js';
 
 /** The default fixture with some rows of the fidelity table (or the port list) changed. */
 function fixtureWith(fidelity: Record<string, unknown>, edit?: (fx: Fixture) => void): Fixture {
@@ -11,22 +12,6 @@ function fixtureWith(fidelity: Record<string, unknown>, edit?: (fx: Fixture) => 
   return fx;
 }
 
-function expectFailedJob(res: Response, ssb1: string, ssb2: string) {
-  expect(res.status).toBe(202);
-  expect(res.body).toMatchObject({ status: 'Completed', state: 'Failed', affectedResources: [] });
-  expect(res.body.error).toMatchObject({ messageId: 'KART30000-E', errorCode: { SSB1: ssb1, SSB2: ssb2 } });
-}
-
-function expectSucceeded(res: Response, ...affected: string[]) {
-  expect(res.status).toBe(202);
-  expect(res.body).toMatchObject({ status: 'Completed', state: 'Succeeded' });
-  if (affected.length) expect(res.body.affectedResources).toEqual(affected);
-}
-
-function expectError(res: Response, status: number, messageId: string) {
-  expect(res.status).toBe(status);
-  expect(res.body.messageId).toBe(messageId);
-}
 
 describe('ports', () => {
   let t: TestApp;

@@ -2,24 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Response } from 'supertest';
 import { readFixture, type Fixture } from '../../src/store/fixture.js';
 import { CINDER_WAIT, OBJ, SCOPED, startApp, type TestApp } from '../helpers.js';
-import { held } from './support.js';
+import { expectError, expectFailedJob, expectSucceeded, held } from './support.js';
 
-function expectFailedJob(res: Response, ssb1: string, ssb2: string) {
-  expect(res.status).toBe(202);
-  expect(res.body).toMatchObject({ status: 'Completed', state: 'Failed', affectedResources: [] });
-  expect(res.body.error).toMatchObject({ messageId: 'KART30000-E', errorCode: { SSB1: ssb1, SSB2: ssb2 } });
-}
-
-function expectSucceeded(res: Response, ...affected: string[]) {
-  expect(res.status).toBe(202);
-  expect(res.body).toMatchObject({ status: 'Completed', state: 'Succeeded' });
-  if (affected.length) expect(res.body.affectedResources).toEqual(affected);
-}
-
-function expectError(res: Response, status: number, messageId: string) {
-  expect(res.status).toBe(status);
-  expect(res.body.messageId).toBe(messageId);
-}
 
 const lun0 = {
   lunId: 'CL1-A,1,0', portId: 'CL1-A', hostGroupNumber: 1, hostMode: 'LINUX/IRIX', lun: 0, ldevId: 0, isCommandDevice: false,

@@ -65,25 +65,8 @@ export function del(t: TestApp, pvol: number, mu: number): Test {
   return t.http.delete(`${OBJ}/snapshots/${pvol},${mu}`).set(t.auth).set(INSTANT);
 }
 
-/** Asserts a 202 whose job completed successfully. */
-export function expectSucceeded(r: Response): void {
-  expect(r.status, JSON.stringify(r.body)).toBe(202);
-  expect(r.body, JSON.stringify(r.body)).toMatchObject({ status: 'Completed', state: 'Succeeded' });
-}
-
-/** Asserts a 202 whose job failed with KART30000-E and the SSB pair. */
-export function expectJobFailed(r: Response, ssb1: string, ssb2: string): void {
-  expect(r.status, JSON.stringify(r.body)).toBe(202);
-  expect(r.body.state, JSON.stringify(r.body)).toBe('Failed');
-  expect(r.body.error.messageId).toBe('KART30000-E');
-  expect(r.body.error.errorCode).toMatchObject({ SSB1: ssb1, SSB2: ssb2 });
-}
-
-/** Asserts a synchronous error body. */
-export function expectError(r: Response, status: number, messageId: string): void {
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  expect(r.body.messageId, JSON.stringify(r.body)).toBe(messageId);
-}
+/** Job and error assertions shared with the other API tests. */
+export { expectError, expectSucceeded, expectFailedJob as expectJobFailed } from './support.js';
 
 /** The stored pair row (for assertions about deadlines and queues). */
 export function row(t: TestApp, pvol: number, mu: number): PairRow | undefined {

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { Response, Test } from 'supertest';
 import type { TestApp } from '../helpers.js';
 
@@ -44,3 +45,23 @@ export const RFC3339_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 export { CINDER_WAIT, OBJ, SCOPED, SID, V1, startApp, type TestApp } from '../helpers.js';
 export const CM = '/ConfigurationManager';
+
+/** A 202 whose job completed Failed with KART30000-E and exactly these SSB codes, nothing affected. */
+export function expectFailedJob(res: Response, ssb1: string, ssb2: string): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  expect(res.body, JSON.stringify(res.body)).toMatchObject({ status: 'Completed', state: 'Failed', affectedResources: [] });
+  expect(res.body.error).toMatchObject({ messageId: 'KART30000-E', errorCode: { SSB1: ssb1, SSB2: ssb2 } });
+}
+
+/** A 202 whose job completed Succeeded (with exactly these affectedResources when given). */
+export function expectSucceeded(res: Response, ...affected: string[]): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  expect(res.body, JSON.stringify(res.body)).toMatchObject({ status: 'Completed', state: 'Succeeded' });
+  if (affected.length) expect(res.body.affectedResources).toEqual(affected);
+}
+
+/** A synchronous error answer with this HTTP status and messageId. */
+export function expectError(res: Response, status: number, messageId: string): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.body.messageId, JSON.stringify(res.body)).toBe(messageId);
+}

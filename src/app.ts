@@ -4,8 +4,10 @@ import { registerLdevCommands } from './engine/ldevs.js';
 import { registerHostCommands } from './engine/hosts.js';
 import { registerLunCommands } from './engine/luns.js';
 import { registerPairModule } from './engine/pairs.js';
+import { registerIoModule } from './engine/io.js';
 import { createServer, type ServerOptions } from './http/server.js';
 import { registerControlPlane, type ControlPlane } from './control/index.js';
+import { registerUi } from './ui/index.js';
 import { jobRoutes } from './http/routes/jobs.js';
 import { ldevRoutes } from './http/routes/ldevs.js';
 import { openApiRoutes } from './http/routes/openapi.js';
@@ -36,7 +38,9 @@ export interface App {
 }
 
 /** Every module that adds commands to the engine; order matters only for hooks that wrap earlier ones. */
-const engineModules: Array<(engine: Engine) => void> = [registerLdevCommands, registerHostCommands, registerLunCommands, registerPairModule];
+const engineModules: Array<(engine: Engine) => void> = [
+  registerLdevCommands, registerHostCommands, registerLunCommands, registerPairModule, registerIoModule,
+];
 
 /** Every route module of the VSP REST API. */
 const routeModules: Array<(app: FastifyInstance, engine: Engine) => void> = [
@@ -54,6 +58,8 @@ export async function buildApp(opts: AppOptions = {}): Promise<App> {
   for (const m of routeModules) m(app, engine);
   const control = opts.controlPlane === false ? undefined
     : await registerControlPlane(app, engine, { token: opts.controlToken, seed: opts.seed ?? null, version: opts.version ?? VERSION });
+  // The web view (/emulator/ui/) is a control-plane feature: gone with it, behind the same token.
+  if (control) await registerUi(app, engine, control, { token: opts.controlToken, version: opts.version ?? VERSION });
   await app.ready();
   return {
     app, engine, control,

@@ -134,6 +134,7 @@ async function ldevs(ctx: BenchContext): Promise<void> {
 const SECTIONS: Array<{ title: string; file: string }> = [
   { title: 'Thin Image pairs', file: 'pairs.js' },
   { title: 'control plane', file: 'control.js' },
+  { title: 'host I/O and capacity', file: 'io.js' },
 ];
 
 async function main(): Promise<void> {

@@ -25,7 +25,7 @@ const PRESERVED_META = ['schema_version', 'clock_now'];
  * restore (a stale poll then gets a clear 404 instead of somebody else's job). Add a key here for a new counter
  * with the same property.
  */
-export const MONOTONIC_META = new Set(['job_id']);
+export const MONOTONIC_META = new Set(['job_id', 'io_workload_id']);
 
 /** Where an array came from, so it can be reset on its own. */
 export interface ArrayOrigin { fixtureName: string; spec: ArraySpec; users: UserSpec[]; onDemand: boolean }

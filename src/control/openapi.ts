@@ -11,6 +11,16 @@ export interface RouteDoc {
   'x-responses'?: Record<string, string>;
 }
 
+/** A body schema: an object (or null) of these properties and no others. */
+export const obj = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  ({ type: ['object', 'null'], additionalProperties: false, properties, ...extra });
+export const str = { type: 'string' } as const;
+
+/** A route's schema: its document entry, hidden from the VSP API document. */
+export function doc(tags: string[], summary: string, description: string, responses: Record<string, string>, rest: Partial<RouteDoc> = {}): RouteDoc & { hide: true } {
+  return { hide: true, tags, summary, description, 'x-responses': responses, ...rest };
+}
+
 export function buildControlOpenApi(routes: RouteOptions[], opts: { version: string; token: boolean; publicPaths: string[] }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
@@ -40,7 +50,8 @@ export function buildControlOpenApi(routes: RouteOptions[], opts: { version: str
       title: 'vsp-emulator control plane',
       version: opts.version,
       description: 'Test and trainer controls of the Hitachi VSP emulator: health, reset, checkpoints, state export, arrays on ' +
-        'demand, virtual clock, timing profiles, faults, request journal and seeding. Errors are `{"error": code, "message": text}`. ' +
+        'demand, virtual clock, timing profiles, faults, request journal, seeding, and host I/O (writes, content fingerprints and ' +
+        'write workloads that fill pools). Errors are `{"error": code, "message": text}`. ' +
         'Every response carries `x-vsp-emulator: <version>`. With `--control-token`, every route except health needs ' +
         '`Authorization: Bearer <token>`; `--no-control-plane` removes all of /emulator/v1/.',
     },

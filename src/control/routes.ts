@@ -8,13 +8,11 @@ import type { FaultRule } from './faults.js';
 import { pathMatcher } from './faults.js';
 import { CONTROL_PREFIX } from './hooks.js';
 import type { JournalFilter } from './journal.js';
-import { buildControlOpenApi, type RouteDoc } from './openapi.js';
+import { ioRoutes } from './io.js';
+import { buildControlOpenApi, doc, obj, str } from './openapi.js';
 
 /** Routes of /emulator/v1/ (registered with that prefix). Bodies are validated by their JSON schemas. */
 
-const obj = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  ({ type: ['object', 'null'], additionalProperties: false, properties, ...extra });
-const str = { type: 'string' } as const;
 const keepSchema = { type: 'array', items: str, description: 'tables (or faults, journal, timing on a whole reset) to leave as they are' };
 const fixtureSchema = { description: 'a fixture name (fixtures/<name>.yaml), a path, or an inline fixture object (also a state export)', oneOf: [str, { type: 'object' }] };
 const timingSchema = obj({
@@ -32,10 +30,6 @@ const faultSchema = {
     seed: { type: 'integer', minimum: 0 }, description: str, afterSeconds: { type: 'number', minimum: 0 },
   },
 };
-
-function doc(tags: string[], summary: string, description: string, responses: Record<string, string>, rest: Partial<RouteDoc> = {}): RouteDoc & { hide: true } {
-  return { hide: true, tags, summary, description, 'x-responses': responses, ...rest };
-}
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -241,6 +235,9 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
       schema: doc(['determinism'], 'Reseed', 'Restarts the sequence of tokens and generated names from this seed (null: random). Fault rules added later derive their seeds from it.',
         { 200: 'seed' }, { body: obj({ seed: { type: ['integer', 'null'], minimum: 0 } }, { required: ['seed'] }) }),
     }, async (req) => { ctl.setSeed((req.body as { seed: number | null }).seed); return { seed: ctl.seed }; });
+
+    // ---- host I/O (volume content, pool space) ----
+    ioRoutes(app, engine);
   };
 }
 

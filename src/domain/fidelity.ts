@@ -36,6 +36,15 @@ export interface Fidelity {
    * so Cinder can still detach volumes with cascade snapshots), 'all' P-VOLs/S-VOLs, or 'none' [I, ref 4.4 B958/020A].
    */
   lastPathProtection: 'nonCascade' | 'all' | 'none';
+  /**
+   * Granularity of the volume content model and of Thin Image copy-on-write, in KiB (must divide the DP page):
+   * 1 MiB keeps a 64 TiB volume at 64 Mi chunk slots and host writes of a few KiB meaningful [I].
+   */
+  contentChunkKiB: number;
+  /** HDP page: DP volumes allocate pool capacity in pages of this many MiB on first write [doc: pool pages of 42 MB]. */
+  dpPageMiB: number;
+  /** What a restore copies to the P-VOL: the S-VOL as hosts see it ('svol', host writes included) or the snapshot as split ('snapshot') [I]. */
+  restoreSource: 'svol' | 'snapshot';
   [row: string]: unknown;
 }
 
@@ -55,4 +64,7 @@ export const defaultFidelity: Fidelity = {
   nonCascadeNeedsLuPaths: true,
   bareBodyRefused: ['restore'],
   lastPathProtection: 'nonCascade',
+  contentChunkKiB: 1024,
+  dpPageMiB: 42,
+  restoreSource: 'svol',
 };

@@ -14,7 +14,8 @@ export function poolFacts(engine: Engine, sid: string, poolId: number): PoolFact
   const u = engine.res.poolUsage(sid, poolId);
   return {
     ...p, located: { n: u.n, blocks: u.located, used: u.used },
-    snapshotCount: engine.pairHooks.poolSnapshotCount(sid, poolId),
+    // Counted when read: capacity checks on hot paths (host writes, pair statuses) never need it.
+    get snapshotCount() { return engine.pairHooks.poolSnapshotCount(sid, poolId); },
   };
 }
 
@@ -72,6 +73,14 @@ export interface CreateLdevParams {
 }
 
 const err = (key: string, vars: Record<string, string | number> = {}) => new VspError(key, vars);
+
+const deletedListeners = new WeakMap<Engine, Array<(sid: string, ldevId: number) => void>>();
+/** Calls `fn` inside the transaction that deletes an LDEV (modules with per-LDEV rows drop theirs). */
+export function onLdevDeleted(engine: Engine, fn: (sid: string, ldevId: number) => void): void {
+  const list = deletedListeners.get(engine) ?? [];
+  list.push(fn);
+  deletedListeners.set(engine, list);
+}
 
 /** Registers the LDEV commands: create, modify, expand, delete. */
 export function registerLdevCommands(engine: Engine): void {
@@ -163,6 +172,7 @@ export function registerLdevCommands(engine: Engine): void {
     const busy = engine.pairHooks.ldevBusyReason(sid, p.ldevId, 'delete');
     if (busy) throw err(busy);
     res.deleteLdev(sid, p.ldevId);
+    for (const fn of deletedListeners.get(engine) ?? []) fn(sid, p.ldevId);
     return [`ldevs/${p.ldevId}`];
   });
 }

@@ -6,7 +6,7 @@ import { createPairStore, stampLoadTimes, type PairRow } from '../store/pairs.js
 import type { Engine, PairHooks } from './context.js';
 import { poolFacts } from './ldevs.js';
 import { createPairCommands, type GroupActionParams, type PairActionParams } from './pairsCommands.js';
-import { createPairCore } from './pairsCore.js';
+import { createPairCore, type PairContentHooks } from './pairsCore.js';
 import { createPairHandler } from './pairsCreate.js';
 
 /**
@@ -18,8 +18,10 @@ const services = new WeakMap<object, PairService>();
 
 function createPairService(engine: Engine) {
   const store = createPairStore(engine.db);
+  let content: PairContentHooks | undefined;
   const core = createPairCore({
     db: engine.db, store, res: engine.res, clock: engine.clock, timing: () => engine.timing, fidelity: () => engine.fidelity,
+    content: () => content,
   });
   const createPair = createPairHandler(engine, core);
   const commands = createPairCommands(engine, core);
@@ -31,6 +33,8 @@ function createPairService(engine: Engine) {
 
   return {
     store, core, commands, createPair,
+    /** Lets the content model (engine/content.ts) follow pair changes. */
+    setContentHooks(hooks: PairContentHooks): void { content = hooks; },
     /** `{"data": [...]}` of the pairs `rows()` returns, as JSON text, cached under `key` while valid. */
     listText(key: string, rows: () => PairView[], role: PairRole = 'P-VOL'): string {
       let entry = cache.get(key);
@@ -71,7 +75,7 @@ export function pairService(engine: Engine): PairService {
 }
 
 /** Pair statuses and pool conditions: PFUL/PFUS over the warning threshold, PSUE when the pool is full (ref 6.2). */
-function poolCondition(engine: Engine, sid: string, poolId: number): 'normal' | 'warning' | 'full' {
+export function poolCondition(engine: Engine, sid: string, poolId: number): 'normal' | 'warning' | 'full' {
   const pf = poolFacts(engine, sid, poolId);
   if (!pf) return 'normal';
   if (usedBlocksOf(pf) >= pf.totalBlocks) return 'full';

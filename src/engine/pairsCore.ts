@@ -1,6 +1,6 @@
 import type { Fidelity } from '../domain/fidelity.js';
 import { decide, patchTables, REFUSAL_FORM, type AcceptanceTables, type RefusalForm } from '../domain/pairMatrix.js';
-import { step, type PairEvent } from '../domain/pairMachine.js';
+import { step, type MachineStatus, type PairEffect, type PairEvent } from '../domain/pairMachine.js';
 import { PAIR_LIMITS, pairId, type PairLimits, type PairMachineContext, type PairOp, type PairPhase } from '../domain/pairTypes.js';
 import { transitionDuration, type TimingProfile } from '../domain/timing.js';
 import type { Db } from '../store/db.js';
@@ -21,6 +21,21 @@ export interface PairCoreDeps {
   clock: VirtualClock;
   timing: () => TimingProfile;
   fidelity: () => Fidelity;
+  /** The content model's hooks (engine/content.ts), when registered. */
+  content?: () => PairContentHooks | undefined;
+}
+
+/** What the content model (volume data, snapshot data, pool space) follows of pair changes. */
+export interface PairContentHooks {
+  /** A pair was inserted by a create: its S-VOL, if any, now shows the pair's snapshot. */
+  pairCreated(p: PairRow): void;
+  /**
+   * The machine moved `before` to `status` (GONE: deleted) with `effects` on `event`. `after` is the row about to be
+   * stored; the hook may set its `isWrittenInSvol`.
+   */
+  pairMoved(before: PairRow, after: PairRow, status: MachineStatus, effects: readonly PairEffect[], event: PairEvent['type']): void;
+  /** A top-level pair change is over: pool usage it changed may move pairs (PFUL/PFUS/PSUE, back). */
+  settle(): void;
 }
 
 const PHASE_TIMER: Record<Exclude<PairPhase, 'cloneCopy'>, string> = {
@@ -141,12 +156,31 @@ export function createPairCore(deps: PairCoreDeps) {
     if (store.countOfGroup(p.sid, p.snapshotGroupName) === 0) store.deleteGroup(p.sid, p.snapshotGroupName);
   }
 
+  let depth = 0;
+  /** Runs a pair change; the outermost one lets the content model settle pool usage afterwards. */
+  function outermost<T>(fn: () => T): T {
+    depth++;
+    let done = false;
+    try {
+      const out = fn();
+      done = true;
+      return out;
+    } finally {
+      depth--;
+      if (done && depth === 0) deps.content?.()?.settle();
+    }
+  }
+
   /**
    * Applies a machine event to a stored pair at virtual time `now`: new status and context, effects, deadline,
    * then settles zero-length phases at once (so `instant` timing reaches final statuses inside the job).
    * Returns the pair as stored afterwards (null once deleted) and whether the machine moved.
    */
   function apply(p: PairRow, event: PairEvent, now: number, opts: { svol?: number } = {}): { changed: boolean; pair: PairRow | null } {
+    return outermost(() => applyStep(p, event, now, opts));
+  }
+
+  function applyStep(p: PairRow, event: PairEvent, now: number, opts: { svol?: number }): { changed: boolean; pair: PairRow | null } {
     const r = step(p.status, ctxOf(p), event, tables());
     if (!r.changed) {
       if (event.type === 'timer' && p.dueAt !== null) {
@@ -164,6 +198,7 @@ export function createPairCore(deps: PairCoreDeps) {
       else if (e === 'attachSvol') next.svolLdevId = opts.svol ?? null;
       else if (e === 'releaseSvol') next.svolLdevId = null;
     }
+    deps.content?.()?.pairMoved(p, next, r.status, r.effects, event.type);
     if (r.status === 'GONE') {
       removeRow(next);
     } else {
@@ -183,11 +218,14 @@ export function createPairCore(deps: PairCoreDeps) {
 
   /** Inserts a new pair in COPY (the machine's create), with its deadline; settles at once when COPY takes no time. */
   function insertCreated(p: PairRow, now: number): PairRow | null {
-    store.insert(p);
-    dirty();
-    deps.clock.poke();
-    if (p.dueAt !== null && p.dueAt <= now) return apply(p, { type: 'timer' }, now).pair;
-    return p;
+    return outermost(() => {
+      store.insert(p);
+      deps.content?.()?.pairCreated(p);
+      dirty();
+      deps.clock.poke();
+      if (p.dueAt !== null && p.dueAt <= now) return apply(p, { type: 'timer' }, now).pair;
+      return p;
+    });
   }
 
   /** Gives fixture pairs in a timed status their deadline from the current virtual time. */

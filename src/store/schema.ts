@@ -133,4 +133,64 @@ CREATE INDEX IF NOT EXISTS pairs_group ON pairs (sid, group_name, pvol, mu);
 CREATE INDEX IF NOT EXISTS pairs_pool ON pairs (sid, pool_id);
 CREATE INDEX IF NOT EXISTS pairs_due ON pairs (due_at) WHERE due_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS pairs_copying ON pairs (sid, queued_at) WHERE status = 'PSUP';
+
+-- Host I/O and capacity (content model). A volume's content is a sparse row of fixed-size chunks, each holding a
+-- content value (0 = zeros). \`owner\` >= 0 is an LDEV's own data; owner < 0 is the data hosts wrote to the S-VOL of
+-- Thin Image pair (pvol, mu), owner = -(pvol * 1024 + mu) - 1: it belongs to the pair, which keeps it across
+-- unassign/assign. \`epoch\` is the volume's epoch when the chunk was written (see content_vols).
+CREATE TABLE IF NOT EXISTS content_chunks (
+  sid TEXT NOT NULL, owner INTEGER NOT NULL, chunk INTEGER NOT NULL,
+  value INTEGER NOT NULL, epoch INTEGER NOT NULL,
+  PRIMARY KEY (sid, owner, chunk)
+) WITHOUT ROWID;
+
+-- Snapshot data: a chunk value of volume \`vol\` kept by copy-on-write when it was overwritten at epoch until_epoch.
+-- It is what every snapshot of the volume with from_epoch <= epoch < until_epoch reads, held in pool_id.
+CREATE TABLE IF NOT EXISTS content_snapdata (
+  sid TEXT NOT NULL, vol INTEGER NOT NULL, chunk INTEGER NOT NULL, until_epoch INTEGER NOT NULL,
+  from_epoch INTEGER NOT NULL, value INTEGER NOT NULL, pool_id INTEGER NOT NULL,
+  PRIMARY KEY (sid, vol, chunk, until_epoch)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS content_snapdata_until ON content_snapdata (sid, vol, until_epoch);
+
+-- Per volume: the epoch counter (a split takes the current epoch and moves it on), the epoch the S-VOL view under
+-- the volume was set, DP pages host writes allocated, and numOfUsedBlock before the first of them.
+CREATE TABLE IF NOT EXISTS content_vols (
+  sid TEXT NOT NULL, ldev INTEGER NOT NULL,
+  epoch INTEGER NOT NULL DEFAULT 1, base_epoch INTEGER NOT NULL DEFAULT 0,
+  pages INTEGER NOT NULL DEFAULT 0, base_used INTEGER,
+  PRIMARY KEY (sid, ldev)
+);
+
+-- Snapshot generations: the P-VOL epoch a split (or cloning) pair holds; suspended (PSUE) ones take no new data.
+CREATE TABLE IF NOT EXISTS content_gens (
+  sid TEXT NOT NULL, pvol INTEGER NOT NULL, mu INTEGER NOT NULL, epoch INTEGER NOT NULL, pool_id INTEGER NOT NULL,
+  suspended INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (sid, pvol, mu)
+);
+CREATE INDEX IF NOT EXISTS content_gens_epoch ON content_gens (sid, pvol, epoch);
+
+-- The pair whose snapshot an S-VOL shows.
+CREATE TABLE IF NOT EXISTS content_svols (
+  sid TEXT NOT NULL, svol INTEGER NOT NULL, pvol INTEGER NOT NULL, mu INTEGER NOT NULL,
+  PRIMARY KEY (sid, svol)
+);
+
+-- The chunk geometry content was written with, per array (a fixture with another chunk size needs a reset).
+CREATE TABLE IF NOT EXISTS content_arrays (
+  sid TEXT NOT NULL PRIMARY KEY, chunk_kib INTEGER NOT NULL, page_mib INTEGER NOT NULL
+);
+
+-- Host write workloads running on the virtual clock (control plane POST /emulator/v1/io/workloads).
+CREATE TABLE IF NOT EXISTS io_workloads (
+  sid TEXT NOT NULL, id TEXT NOT NULL, ldev INTEGER NOT NULL,
+  rate REAL NOT NULL,                -- writes per second
+  io_bytes INTEGER NOT NULL, region_offset INTEGER NOT NULL, region_bytes INTEGER NOT NULL,
+  random INTEGER NOT NULL, seed INTEGER NOT NULL, pattern TEXT,
+  start_at INTEGER NOT NULL, end_at INTEGER NOT NULL, tick_ms INTEGER NOT NULL,
+  next_at INTEGER,                   -- NULL once it stopped
+  writes INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL, error TEXT, stopped_at INTEGER,
+  PRIMARY KEY (sid, id)
+);
+CREATE INDEX IF NOT EXISTS io_workloads_due ON io_workloads (next_at) WHERE next_at IS NOT NULL;
 `;

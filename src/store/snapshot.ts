@@ -113,9 +113,11 @@ export type Row = Record<string, unknown>;
 
 /** Rows of a table as column → value objects (BLOBs as `{"$base64": …}`), optionally one array's. */
 export function dumpTable(db: Db, t: TableInfo, sid?: string): Row[] {
+  // Insertion order; a WITHOUT ROWID table has no rowid and is read in primary-key order.
+  const order = /\bWITHOUT\s+ROWID\s*$/i.test(t.sql) ? '' : ' ORDER BY rowid';
   const rows = (sid !== undefined && t.hasSid
-    ? db.prepare(`SELECT * FROM main.${q(t.name)} WHERE sid = ? ORDER BY rowid`).all(sid)
-    : db.prepare(`SELECT * FROM main.${q(t.name)} ORDER BY rowid`).all()) as Row[];
+    ? db.prepare(`SELECT * FROM main.${q(t.name)} WHERE sid = ?${order}`).all(sid)
+    : db.prepare(`SELECT * FROM main.${q(t.name)}${order}`).all()) as Row[];
   for (const r of rows) for (const [k, v] of Object.entries(r)) if (Buffer.isBuffer(v)) r[k] = { $base64: v.toString('base64') };
   return rows;
 }

@@ -1,0 +1,130 @@
+import type { FastifyInstance } from 'fastify';
+import { parseBytes, parsePattern, type DataSpec } from '../domain/content.js';
+import type { Engine } from '../engine/context.js';
+import { ioService, IoRefusal } from '../engine/io.js';
+import { badRequest, ControlError, notFound } from './errors.js';
+import { doc, obj, str } from './openapi.js';
+
+/**
+ * Host I/O routes of the control plane (/emulator/v1/io): what a host connected to the array would do, so tests
+ * and trainers can put data on volumes and check what snapshots, restores and clones hold. Sizes and offsets are
+ * bytes: a whole number, or a number with a binary unit ("4K", "1M", "1.5G"); writes are whole 512-byte blocks.
+ */
+
+const tags = ['host I/O'];
+const bytesSchema = { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string' }], description: 'bytes: a whole number, or a number with K, M, G or T (binary)' };
+const ldevSchema = { type: 'integer', minimum: 0, maximum: 65535 };
+const patternSchema = { type: 'string', description: 'data: its UTF-8 text repeated, or `0x` + hex byte pairs repeated ("0x00" = zeros); 1-4096 bytes' };
+const seedSchema = { type: 'integer', minimum: 0, description: 'data: pseudo-random bytes from this seed' };
+
+/** Runs a handler, turning host I/O refusals into control-plane errors. */
+async function guarded<T>(fn: () => T): Promise<T> {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof IoRefusal) throw new ControlError(e.status, e.code, e.message);
+    throw e;
+  }
+}
+
+export function ioRoutes(app: FastifyInstance, engine: Engine): void {
+  const io = () => ioService(engine);
+  const arrayOf = (sid: string | undefined): string => {
+    const s = sid ?? engine.defaultSid();
+    if (!engine.arrays.has(s)) throw notFound(`no array ${s}`);
+    return s;
+  };
+  const bytes = (v: unknown, what: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = parseBytes(v);
+    if (n === null) throw badRequest(`${what} must be a whole number of bytes or a size like "4K", "1M", "1.5G" (got ${JSON.stringify(v)})`);
+    return n;
+  };
+  const dataOf = (b: { pattern?: string; seed?: number }): DataSpec | null => {
+    if (b.pattern !== undefined && b.seed !== undefined) throw badRequest('give "pattern" or "seed", not both');
+    if (b.seed !== undefined) return { kind: 'seed', seed: b.seed };
+    if (b.pattern === undefined) return null;
+    const p = parsePattern(b.pattern);
+    if (!p) throw badRequest('pattern must be text or 0x followed by hex byte pairs, 1 to 4096 bytes');
+    return { kind: 'pattern', bytes: p };
+  };
+
+  app.post('/io/write', {
+    schema: doc(tags, 'Write to an LDEV', 'Writes `pattern` or `seed` data to bytes [offset, offset + length) of an LDEV as a host would: the first write to a ' +
+      'chunk after a Thin Image split keeps the old chunk as snapshot data in the pair\'s pool (shared by every snapshot that still reads it), a DP ' +
+      'volume allocates pool pages on first write, a write to a split S-VOL sets the pair\'s isWrittenInSvol and uses pool space. Pairs follow the ' +
+      'pool usage at once (PFUL/PFUS over the warning threshold, PSUE when full). All or nothing: a write the pool cannot hold is refused.',
+    { 200: 'written', 400: 'bad range or data', 404: 'no such array or LDEV', 409: 'volume not accessible to hosts, or no pool capacity' },
+    {
+      body: obj({ storageDeviceId: str, ldevId: ldevSchema, offset: bytesSchema, length: bytesSchema, pattern: patternSchema, seed: seedSchema },
+        { required: ['ldevId', 'length'] }),
+    }),
+  }, async (req) => guarded(() => {
+    const b = req.body as { storageDeviceId?: string; ldevId: number; offset?: unknown; length: unknown; pattern?: string; seed?: number };
+    const sid = arrayOf(b.storageDeviceId);
+    const data = dataOf(b);
+    if (!data) throw badRequest('give the data to write: "pattern" or "seed"');
+    return io().write(sid, b.ldevId, bytes(b.offset, 'offset') ?? 0, bytes(b.length, 'length')!, data);
+  }));
+
+  app.get('/io/fingerprint', {
+    schema: doc(tags, 'Fingerprint of what an LDEV reads', 'SHA-256 over the content of the whole LDEV or of a byte range (widened to whole chunks; ' +
+      '`offset` and `length` in the answer are the range covered). Equal content gives equal fingerprints however it got there (host writes, a ' +
+      'restore, a clone copy), so a restored P-VOL fingerprints as its snapshot did. An S-VOL reads as its pair\'s snapshot and can be read in PSUS ' +
+      'and PFUS only.',
+    { 200: 'fingerprint', 400: 'bad range', 404: 'no such array or LDEV', 409: 'volume not accessible to hosts' },
+    {
+      querystring: {
+        type: 'object', required: ['ldevId'],
+        properties: { ldevId: ldevSchema, storageDeviceId: str, offset: { ...str, description: bytesSchema.description }, length: { ...str, description: bytesSchema.description } },
+      },
+    }),
+  }, async (req) => guarded(() => {
+    const q = req.query as { ldevId: number; storageDeviceId?: string; offset?: string; length?: string };
+    return io().fingerprint(arrayOf(q.storageDeviceId), q.ldevId, bytes(q.offset, 'offset'), bytes(q.length, 'length'));
+  }));
+
+  app.post('/io/workloads', {
+    schema: doc(tags, 'Start a write workload', 'Writes `ratePerSecond` writes (or `MiBps`) of `ioSize` (default: one chunk) into an LDEV (or the region offset/length), ' +
+      'sequential or `random`, for `durationSeconds` of virtual time, in ticks of one virtual second. Each write carries new data derived from `seed` ' +
+      '(default: the workload number) unless `pattern` is given, so a run repeats exactly. A write the array refuses ends it `failed`.',
+    { 201: 'started', 400: 'bad request', 404: 'no such array or LDEV', 409: 'volume not accessible to hosts' },
+    {
+      body: obj({
+        storageDeviceId: str, ldevId: ldevSchema, ratePerSecond: { type: 'number', exclusiveMinimum: 0 }, MiBps: { type: 'number', exclusiveMinimum: 0 },
+        ioSize: bytesSchema, random: { type: 'boolean' }, durationSeconds: { type: 'number', exclusiveMinimum: 0 }, seed: seedSchema, pattern: patternSchema,
+        offset: bytesSchema, length: bytesSchema,
+      }, { required: ['ldevId', 'durationSeconds'] }),
+    }),
+  }, async (req, reply) => guarded(() => {
+    const b = req.body as { storageDeviceId?: string; ldevId: number; ratePerSecond?: number; MiBps?: number; ioSize?: unknown; random?: boolean;
+      durationSeconds: number; seed?: number; pattern?: string; offset?: unknown; length?: unknown };
+    const sid = arrayOf(b.storageDeviceId);
+    if ((b.ratePerSecond === undefined) === (b.MiBps === undefined)) throw badRequest('give "ratePerSecond" or "MiBps"');
+    const ioBytes = bytes(b.ioSize, 'ioSize') ?? io().ioGeometry(sid).chunkBytes;
+    if (ioBytes <= 0) throw badRequest('ioSize must be > 0');
+    const view = io().workloads.create({
+      sid, ldevId: b.ldevId, ratePerSecond: b.ratePerSecond ?? (b.MiBps! * 2 ** 20) / ioBytes, ioBytes,
+      regionOffset: bytes(b.offset, 'offset') ?? 0, regionBytes: bytes(b.length, 'length') ?? null,
+      random: b.random ?? false, seed: b.seed ?? null, pattern: b.pattern ?? null, durationSeconds: b.durationSeconds,
+    });
+    return reply.code(201).send(view);
+  }));
+
+  app.get('/io/workloads', {
+    schema: doc(tags, 'List write workloads', 'Running, completed and failed workloads (until deleted), with writes done so far.', { 200: 'list' },
+      { querystring: { type: 'object', properties: { storageDeviceId: str } } }),
+  }, async (req) => guarded(() => {
+    const q = req.query as { storageDeviceId?: string };
+    return { data: io().workloads.list(q.storageDeviceId === undefined ? undefined : arrayOf(q.storageDeviceId)) };
+  }));
+
+  app.get('/io/workloads/:id', {
+    schema: doc(tags, 'One write workload', 'Its state and the writes done so far.', { 200: 'workload', 404: 'no such workload' }),
+  }, async (req) => guarded(() => io().workloads.get((req.params as { id: string }).id)));
+
+  app.delete('/io/workloads/:id', {
+    schema: doc(tags, 'Stop and forget a write workload', 'Stops it (if it still runs) and removes it; answers how it ended (`stopped` if it was running). ' +
+      'What it wrote stays.', { 200: 'final state', 404: 'no such workload' }),
+  }, async (req) => guarded(() => io().workloads.stop((req.params as { id: string }).id)));
+}

@@ -64,6 +64,8 @@ class Recorder:
             if body is None and kwargs.get('data') is not None:
                 body = kwargs.get('data')
             response = recorder.original(session, method, url, *args, **kwargs)
+            if getattr(session, 'vsp_checker', False):
+                return response  # the harness's own state checks are not the driver's requests
             with recorder.lock:
                 recorder.ops.append((method.upper(), url.split('?')[0], json.dumps(body, sort_keys=True), response.status_code))
             return response
@@ -101,12 +103,25 @@ class Emulator:
         self.s = requests.Session()
         self.s.verify = False
         self.s.trust_env = False  # REQUESTS_CA_BUNDLE would override verify=False
+        self.s.vsp_checker = True  # the recorder counts only the driver's requests
         self.s.auth = ('maintenance', 'raid-maintenance')
         self.s.headers['Content-Type'] = 'application/json'
 
     def get(self, path, **params):
         r = self.s.get('%s/ConfigurationManager/v1/objects/storages/%s/%s' % (self.base, self.sid, path), params=params)
         return r.status_code, (r.json() if r.content else None)
+
+    def write(self, ldev, seed, length='4M'):
+        """Host I/O through the emulator's control plane: write seeded data to the start of the LDEV."""
+        r = self.s.post('%s/emulator/v1/io/write' % self.base,
+                        json={'storageDeviceId': self.sid, 'ldevId': ldev, 'offset': 0, 'length': length, 'seed': seed})
+        expect(r.status_code == 200, 'host write to %d: %s %s' % (ldev, r.status_code, r.text))
+
+    def fingerprint(self, ldev, length='4M'):
+        r = self.s.get('%s/emulator/v1/io/fingerprint' % self.base,
+                       params={'storageDeviceId': self.sid, 'ldevId': ldev, 'offset': 0, 'length': length})
+        expect(r.status_code == 200, 'fingerprint of %d: %s %s' % (ldev, r.status_code, r.text))
+        return r.json()['fingerprint']
 
     def ldev(self, ldev):
         return self.get('ldevs/%d' % ldev)[1]
@@ -265,6 +280,9 @@ def workflow(run):
     run.op('extend volume', extend)
 
     def create_snapshot():
+        pvol = int(state['vol'].provider_location)
+        emu.write(pvol, 1)
+        state['fp_snap'] = emu.fingerprint(pvol)
         s = snapshot_of(state['vol'])
         s.update(d.create_snapshot(s))
         svol = int(s.provider_location)
@@ -273,6 +291,11 @@ def workflow(run):
         expect(pairs[0]['pvolLdevId'] == int(state['vol'].provider_location), 'wrong P-VOL')
         expect('HTI' in emu.ldev(svol)['attributes'], 'HTI missing on S-VOL')
         expect('HTI' in emu.ldev(pairs[0]['pvolLdevId'])['attributes'], 'HTI missing on P-VOL')
+        expect(emu.fingerprint(svol) == state['fp_snap'], 'snapshot does not read as the P-VOL at split time')
+        emu.write(pvol, 2)
+        state['fp_after'] = emu.fingerprint(pvol)
+        expect(state['fp_after'] != state['fp_snap'], 'the write after the snapshot changed nothing')
+        expect(emu.fingerprint(svol) == state['fp_snap'], 'a P-VOL write leaked into the snapshot')
         state['snap'] = s
     run.op('create snapshot', create_snapshot)
 
@@ -283,6 +306,7 @@ def workflow(run):
         emu.wait(lambda: not emu.pairs_of_svol(ldev), 'clone copy to end')
         info = emu.ldev(ldev)
         expect('HTI' not in info['attributes'], 'clone S-VOL still HTI: %r' % info['attributes'])
+        expect(emu.fingerprint(ldev) == state['fp_snap'], 'volume from snapshot does not hold the snapshot data')
         state['from_snap'] = v
     run.op('create volume from snapshot', volume_from_snapshot)
 
@@ -292,6 +316,7 @@ def workflow(run):
         ldev = int(v.provider_location)
         emu.wait(lambda: not emu.pairs_of_svol(ldev), 'clone copy to end')
         expect('HTI' not in emu.ldev(ldev)['attributes'], 'clone is not independent')
+        expect(emu.fingerprint(ldev) == state['fp_after'], 'clone does not hold the source data')
         state['clone'] = v
     run.op('create cloned volume', cloned_volume)
 
@@ -299,6 +324,7 @@ def workflow(run):
         d.revert_to_snapshot(None, state['vol'], state['snap'])
         pairs = emu.pairs_of_svol(int(state['snap'].provider_location))
         expect(pairs and pairs[0]['status'] in ('PSUS', 'PFUS'), 'after restore: %r' % pairs)
+        expect(emu.fingerprint(int(state['vol'].provider_location)) == state['fp_snap'], 'restored P-VOL is not back to the snapshot')
     run.op('revert to snapshot', revert)
 
     def attach_detach():

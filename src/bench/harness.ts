@@ -129,3 +129,18 @@ export function createContext(settings: BenchSettings): BenchContext {
     },
   };
 }
+
+/**
+ * Best of `rounds` alternating runs of each case: other work on the machine only ever slows a run down, so the
+ * best round is the steadiest estimate of what each server can do, and alternating keeps both under the same load.
+ */
+export async function bestOf(rounds: number, cases: Array<() => Promise<LoadResult>>): Promise<LoadResult[]> {
+  const best: Array<LoadResult | null> = cases.map(() => null);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < cases.length; i++) {
+      const res = await cases[i]!();
+      if (!best[i] || res.rps > best[i]!.rps) best[i] = res;
+    }
+  }
+  return best as LoadResult[];
+}

@@ -20,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 import type { Fixture, LdevSpec } from '../store/fixture.js';
 import type { PairSpec } from '../store/pairs.js';
 import { pairsFixture } from './control.js';
-import { createContext, DIST, settingsFromEnv, spawnReady, type BenchContext, type Spawned } from './harness.js';
+import { bestOf, createContext, DIST, settingsFromEnv, spawnReady, type BenchContext, type Spawned } from './harness.js';
 import type { LoadRequest, LoadResult } from './load.js';
 
 const OBJ = '/ConfigurationManager/v1/objects';
@@ -37,17 +37,6 @@ const BIG_READY_TIMEOUT_MS = 180_000;
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const envInt = (name: string, d: number) => (Number(process.env[name]) > 0 ? Math.floor(Number(process.env[name])) : d);
 
-/** Best of `rounds` alternating runs of each case (as in run.ts: other work only ever slows a run down). */
-async function bestOf(rounds: number, cases: Array<() => Promise<LoadResult>>): Promise<LoadResult[]> {
-  const best: Array<LoadResult | null> = cases.map(() => null);
-  for (let r = 0; r < rounds; r++) {
-    for (let i = 0; i < cases.length; i++) {
-      const res = await cases[i]!();
-      if (!best[i] || res.rps > best[i]!.rps) best[i] = res;
-    }
-  }
-  return best as LoadResult[];
-}
 
 function roundsOf(): number {
   return Number(process.env.BENCH_ROUNDS) > 0 ? Number(process.env.BENCH_ROUNDS) : 3;

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createContext, settingsFromEnv, type BenchContext } from './harness.js';
+import { bestOf, createContext, settingsFromEnv, type BenchContext } from './harness.js';
 import type { LoadResult } from './load.js';
 
 const OBJ = '/ConfigurationManager/v1/objects';
@@ -50,20 +50,6 @@ async function startup(ctx: BenchContext): Promise<void> {
   }
 }
 
-/**
- * Best of `rounds` alternating runs of each case: other work on the machine only ever slows a run down, so the
- * best round is the steadiest estimate of what each server can do, and alternating keeps both under the same load.
- */
-async function bestOf(rounds: number, cases: Array<() => Promise<LoadResult>>): Promise<LoadResult[]> {
-  const best: Array<LoadResult | null> = cases.map(() => null);
-  for (let r = 0; r < rounds; r++) {
-    for (let i = 0; i < cases.length; i++) {
-      const res = await cases[i]!();
-      if (!best[i] || res.rps > best[i]!.rps) best[i] = res;
-    }
-  }
-  return best as LoadResult[];
-}
 
 /**
  * GET ldevs/{id} with session auth, and LDEV create+delete with instant timing, each next to a bare Fastify route

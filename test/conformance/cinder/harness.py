@@ -384,19 +384,13 @@ def workflow(run):
         expect('HTI' not in emu.ldev(int(state['vol'].provider_location))['attributes'], 'HTI left on P-VOL')
     run.op('delete snapshot', delete_snapshot)
 
-    def delete_clones():
-        for key in ('clone', 'from_snap'):
+    def delete_volumes(*keys):
+        for key in keys:
             v = state[key]
             d.delete_volume(v)
             expect(emu.ldev(int(v.provider_location))['emulationType'] == 'NOT DEFINED', '%s left' % key)
-    run.op('delete clone', delete_clones)
-
-    def delete_volumes():
-        for key in ('vol', 'vol2'):
-            v = state[key]
-            d.delete_volume(v)
-            expect(emu.ldev(int(v.provider_location))['emulationType'] == 'NOT DEFINED', '%s left' % key)
-    run.op('delete volume', delete_volumes)
+    run.op('delete clone', lambda: delete_volumes('clone', 'from_snap'))
+    run.op('delete volume', lambda: delete_volumes('vol', 'vol2'))
 
 
 def main():

@@ -52,8 +52,15 @@ export interface JournalFilter {
 
 const MAX_BODY_CHARS = 64 * 1024;
 
+/**
+ * Buffers that hold JSON text (list answers rendered by SQLite): the journal records them as the text they are, as
+ * it does the string bodies of the other JSON answers, not as opaque bytes.
+ */
+export const jsonBuffers = new WeakSet<Buffer>();
+
 /** A body as the journal keeps it: JSON values as they are, large ones summarised. */
-export function journalBody(value: unknown): unknown {
+export function journalBody(body: unknown): unknown {
+  const value = Buffer.isBuffer(body) && jsonBuffers.has(body) ? body.toString('utf8') : body;
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') {
     if (value.length === 0) return null;

@@ -29,20 +29,24 @@ function createPairService(engine: Engine) {
   // List answers reused while no pair changed (store.version): the rendered text when nothing in it depends on
   // the clock, else the rows, re-rendered for the progress of the moment. Clients poll the same list every few
   // seconds, and 1,024 pairs are ~400 KB of JSON.
-  const cache = new Map<string, { version: number; views: PairView[]; text: string | null }>();
+  const cache = new Map<string, { version: number; views: PairView[]; text: string | Buffer | null }>();
 
   return {
     store, core, commands, createPair,
     /** Lets the content model (engine/content.ts) follow pair changes. */
     setContentHooks(hooks: PairContentHooks): void { content = hooks; },
-    /** `{"data": [...]}` of the pairs `rows()` returns, as JSON text, cached under `key` while valid. */
-    listText(key: string, rows: () => PairView[], role: PairRole = 'P-VOL'): string {
+    /**
+     * `{"data": [...]}` of the pairs `rows()` returns, as JSON text, cached under `key` while valid. `sql`, when
+     * given, answers the same list as UTF-8 bytes rendered by SQLite (P-VOL role only), or null when a pair needs
+     * the JS rendering.
+     */
+    listText(key: string, rows: () => PairView[], role: PairRole = 'P-VOL', sql?: () => Buffer | null): string | Buffer {
       let entry = cache.get(key);
       if (!entry || entry.version !== store.version) {
         const version = store.version;
-        const views = rows();
         if (cache.size >= 256) cache.clear();
-        entry = { version, views, text: null };
+        const body = sql?.() ?? null;
+        entry = { version, views: body ? [] : rows(), text: body };
         cache.set(key, entry);
       }
       if (entry.text !== null) return entry.text;

@@ -29,6 +29,13 @@ describe('journal', () => {
     expect(await entries()).toHaveLength(2);
   });
 
+  it('records a pair list answered from SQL-rendered bytes as JSON, like any other JSON answer', async () => {
+    const res = await t.http.get(`${OBJ}/snapshots?pvolLdevId=0`).set(t.auth);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect((await entries())[0]).toMatchObject({ status: 200, responseBody: res.body });
+  });
+
   it('a request held by Response-Job-Status is pending until it is answered', async () => {
     const waiting = Promise.resolve(t.http.post(`${OBJ}/ldevs`).set(t.auth).set(CINDER_WAIT).send({ ldevId: 100, byteFormatCapacity: '1G', poolId: 0 }));
     await heldRequests(t, 1);

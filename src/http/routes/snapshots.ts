@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { jsonBuffers } from '../../control/journal.js';
 import { renderError, VspError } from '../../domain/errors.js';
 import { normalizeCreateBody, parseCopySpeed, type CreateBody } from '../../domain/pairRules.js';
 import { pairId, type CopySpeed } from '../../domain/pairTypes.js';
@@ -113,12 +114,19 @@ export function snapshotRoutes(app: FastifyInstance, engine: Engine): void {
       const sid = req.vsp.sid;
       const { store } = svc();
       const keys = (['pvolLdevId', 'svolLdevId', 'snapshotGroupName', 'muNumber'] as const).filter((k) => q[k] !== undefined).sort().join('+');
-      const json = (text: string) => reply.type('application/json').send(text);
+      // Fastify adds the charset to a string's JSON content type, not to a Buffer's: both answer the same header.
+      const json = (body: string | Buffer) => {
+        if (typeof body === 'string') return reply.type('application/json').send(body);
+        jsonBuffers.add(body);
+        return reply.type('application/json; charset=utf-8').send(body);
+      };
       switch (keys) {
-        case 'pvolLdevId': return json(svc().listText(`p|${sid}|${q.pvolLdevId}`, () => store.viewsByPvol(sid, q.pvolLdevId!)));
+        case 'pvolLdevId': return json(svc().listText(`p|${sid}|${q.pvolLdevId}`, () => store.viewsByPvol(sid, q.pvolLdevId!), 'P-VOL',
+          () => store.listJsonByPvol(sid, q.pvolLdevId!)));
         case 'pvolLdevId+snapshotGroupName': {
           const key = `pg|${sid}|${q.pvolLdevId}|${q.snapshotGroupName}`;
-          return json(svc().listText(key, () => store.viewsByPvolAndGroup(sid, q.pvolLdevId!, q.snapshotGroupName!)));
+          return json(svc().listText(key, () => store.viewsByPvolAndGroup(sid, q.pvolLdevId!, q.snapshotGroupName!), 'P-VOL',
+            () => store.listJsonByPvolAndGroup(sid, q.pvolLdevId!, q.snapshotGroupName!)));
         }
         case 'muNumber+pvolLdevId': {
           const p = store.get(sid, q.pvolLdevId!, q.muNumber!);

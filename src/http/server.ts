@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import { VspError } from '../domain/errors.js';
 import type { Engine } from '../engine/context.js';
 import { authenticate } from './auth.js';
-import { CM, OBJECTS, fail, sendError } from './vsp.js';
+import { CM, sendError } from './vsp.js';
 
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'] | false;
@@ -148,4 +148,3 @@ export async function createServer(engine: Engine, opts: ServerOptions = {}): Pr
   return app;
 }
 
-export { fail, OBJECTS };

@@ -299,25 +299,25 @@ def workflow(run):
         state['snap'] = s
     run.op('create snapshot', create_snapshot)
 
+    def clone_done(v, fingerprint, what):
+        """The clone pair ends by itself, its S-VOL becomes an independent volume holding the source's data."""
+        ldev = int(v.provider_location)
+        emu.wait(lambda: not emu.pairs_of_svol(ldev), 'clone copy to end')
+        attributes = emu.ldev(ldev)['attributes']
+        expect('HTI' not in attributes, '%s is not independent: %r' % (what, attributes))
+        expect(emu.fingerprint(ldev) == fingerprint, '%s does not hold the source data' % what)
+        return v
+
     def volume_from_snapshot():
         v = volume(2)
         v.update(d.create_volume_from_snapshot(v, state['snap']))
-        ldev = int(v.provider_location)
-        emu.wait(lambda: not emu.pairs_of_svol(ldev), 'clone copy to end')
-        info = emu.ldev(ldev)
-        expect('HTI' not in info['attributes'], 'clone S-VOL still HTI: %r' % info['attributes'])
-        expect(emu.fingerprint(ldev) == state['fp_snap'], 'volume from snapshot does not hold the snapshot data')
-        state['from_snap'] = v
+        state['from_snap'] = clone_done(v, state['fp_snap'], 'volume from snapshot')
     run.op('create volume from snapshot', volume_from_snapshot)
 
     def cloned_volume():
         v = volume(2)
         v.update(d.create_cloned_volume(v, state['vol']))
-        ldev = int(v.provider_location)
-        emu.wait(lambda: not emu.pairs_of_svol(ldev), 'clone copy to end')
-        expect('HTI' not in emu.ldev(ldev)['attributes'], 'clone is not independent')
-        expect(emu.fingerprint(ldev) == state['fp_after'], 'clone does not hold the source data')
-        state['clone'] = v
+        state['clone'] = clone_done(v, state['fp_after'], 'cloned volume')
     run.op('create cloned volume', cloned_volume)
 
     def revert():

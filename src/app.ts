@@ -28,6 +28,11 @@ export interface AppOptions extends EngineOptions, ServerOptions {
   controlPlane?: boolean;
   /** When set, /emulator/v1/ requires `Authorization: Bearer <token>`. */
   controlToken?: string;
+  /**
+   * Host header names accepted besides localhost names and IP literals (`--allowed-host`), against DNS rebinding;
+   * `['*']` accepts any.
+   */
+  allowedHosts?: string[];
 }
 
 export interface App {

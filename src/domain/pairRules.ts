@@ -149,6 +149,21 @@ export function lowestFreeMu(used: number[], maxMu: number): number {
 
 const POOL_TYPES_FOR_SNAPSHOTS = new Set(['HTI', 'HDP']);
 
+/**
+ * Whether a create names exactly the pair that is on its MU: same S-VOL (or none), group, pool and attributes.
+ * `autoSplit` and `clonesAutomation` are compared only while the pair is in the COPY of its own creation: a later
+ * resync or restore replaces the context's autoSplit with its own, so the create's value is no longer known [I].
+ */
+export function repeatsCreate(req: CreatePairRequest, p: PairFacts): boolean {
+  if ((req.svolLdevId ?? null) !== p.svolLdevId) return false;
+  if (req.snapshotGroupName !== p.snapshotGroupName || req.snapshotPoolId !== p.snapshotPoolId) return false;
+  if ((req.isClone ? 'clone' : 'snapshot') !== p.kind || req.canCascade !== p.canCascade) return false;
+  if (req.isConsistencyGroup !== undefined && req.isConsistencyGroup !== p.isConsistencyGroup) return false;
+  if (req.isDataReductionForceCopy !== p.isDataReductionForceCopy || req.copySpeed !== p.copySpeed) return false;
+  if (p.phase === 'create' && (req.autoSplit !== p.autoSplit || req.clonesAutomation !== p.cloneAfterCopy)) return false;
+  return true;
+}
+
 /** The storage-side rules of pair creation, in the order the array is assumed to check them [I]. */
 export function judgeCreate(req: CreatePairRequest, f: CreateFacts, o: CreateOptions): CreateVerdict {
   const kind: PairKind = req.isClone ? 'clone' : 'snapshot';
@@ -160,10 +175,11 @@ export function judgeCreate(req: CreatePairRequest, f: CreateFacts, o: CreateOpt
     if (!f.svol) return refuse('ldevNotDefined', { ldevId: req.svolLdevId });
     if (req.svolLdevId === req.pvolLdevId) return refuse('sameVolume', { ldevId: req.svolLdevId });
   }
-  // An explicit MU that is taken: the acceptance matrix says whether this is a no-op (YN) or a refusal (N).
+  // An explicit MU that is taken: the acceptance matrix's YN (an accepted no-op) covers only a repeat of the
+  // create that made the pair (a client re-sending it, as Cinder does); any other create on a used MU is refused.
   if (f.atMu) {
     const verdict = decide(o.tables, f.atMu.kind, f.atMu.status, op);
-    if (verdict === 'YN') return { kind: 'noop', mu: f.atMu.muNumber };
+    if (verdict === 'YN' && repeatsCreate(req, f.atMu)) return { kind: 'noop', mu: f.atMu.muNumber };
     return refuse('muInUse', { pair: pairId(req.pvolLdevId, f.atMu.muNumber), status: f.atMu.status });
   }
   if (f.parent) {

@@ -69,14 +69,15 @@ describe('create a pair', () => {
     expect(list[0]).not.toHaveProperty('svolLdevId');
   });
 
-  it('creating on an MU whose pair is in COPY is accepted and changes nothing (YN); on a PAIR pair it is refused', async () => {
+  it('repeating the create of a pair in COPY is accepted and changes nothing (YN); another S-VOL on that MU, or any create on a PAIR pair, is refused', async () => {
     expectSucceeded(await createPair(t, snapBody(1, 10, { muNumber: 3 })));
-    const again = await createPair(t, snapBody(1, 11, { muNumber: 3 }));
+    const again = await createPair(t, snapBody(1, 10, { muNumber: 3 }));
     expectSucceeded(again);
     expect(again.body.affectedResources).toEqual([`${OBJ}/snapshots/1,3`]);
+    expectJobFailed(await createPair(t, snapBody(1, 11, { muNumber: 3 })), '2E31', '0004');
     expect((await getPair(t, 1, 3)).body.svolLdevId).toBe(10);
     t.advance(2);
-    expectJobFailed(await createPair(t, snapBody(1, 11, { muNumber: 3 })), '2E31', '0004');
+    expectJobFailed(await createPair(t, snapBody(1, 10, { muNumber: 3 })), '2E31', '0004');
   });
 
   it('isClone + autoSplit without CTG: accepted and the copy starts at creation (E590H)', async () => {

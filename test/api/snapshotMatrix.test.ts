@@ -29,10 +29,17 @@ function spec(kind: PairKind, status: PairStatus, extra: Partial<PairSpec> = {})
   };
 }
 
+/** The create body that repeats the fixture pair of (kind, status): the only create a YN cell accepts. */
+const repeatBody = (kind: PairKind, status: PairStatus) => ({
+  snapshotGroupName: `m-${kind}-${status}`, snapshotPoolId: 1, pvolLdevId: pvolOf(kind, status), muNumber: 0,
+  svolLdevId: svolOf(kind, status), canCascade: true,
+});
+
 /** Sends the matrix column's operation on the pair through HTTP. */
 function send(t: TestApp, kind: PairKind, op: PairOp, pvol: number, mu: number): Promise<Response> {
+  const status = PAIR_STATUSES.find((s) => pvolOf(kind, s) === pvol);
   switch (op) {
-    case 'create': return createPair(t, { snapshotGroupName: 'again', snapshotPoolId: 1, pvolLdevId: pvol, muNumber: mu, canCascade: true });
+    case 'create': return createPair(t, status ? repeatBody(kind, status) : { snapshotGroupName: 'again', snapshotPoolId: 1, pvolLdevId: pvol, muNumber: mu, canCascade: true });
     case 'createClone': return createPair(t, { snapshotGroupName: 'again', snapshotPoolId: 1, pvolLdevId: pvol, muNumber: mu, svolLdevId: FREE + 9, isClone: true });
     case 'split': return act(t, pvol, mu, 'split');
     case 'resync': return act(t, pvol, mu, 'resync', { parameters: { autoSplit: false } });
@@ -74,6 +81,8 @@ describe('every N and YN cell of the acceptance matrix, through HTTP', () => {
           if (cell === 'YN') {
             expectSucceeded(r);
             expect(r.body.affectedResources[0]).toMatch(new RegExp(`/snapshots/${pvol},0$`));
+            // The no-op covers only the repeat of the pair's own create: another group on that MU is refused.
+            if (op === 'create') expectRefused(await createPair(t, { ...repeatBody(kind, status), snapshotGroupName: 'again' }), kind, op);
           } else {
             expectRefused(r, kind, op);
           }

@@ -103,9 +103,26 @@ describe('storage-side create rules', () => {
       expect(v.kind === 'refuse' && v.key).toBe(key);
     });
   }
-  it('an explicit MU whose pair is in COPY is an accepted no-op (YN)', () => {
+  it('an explicit MU whose pair is in COPY is an accepted no-op (YN) for a repeat of its create', () => {
     expect(judged({ atMu: pair({ status: 'COPY' }) }, { muNumber: 0 })).toEqual({ kind: 'noop', mu: 0 });
+    expect(judged({ atMu: pair({ status: 'COPY', phase: 'create', autoSplit: true }) }, { muNumber: 0 })).toEqual({ kind: 'noop', mu: 0 });
   });
+  const others: Array<[string, Partial<PairFacts>, Partial<CreatePairRequest>]> = [
+    ['another S-VOL', { svolLdevId: 7 }, { svolLdevId: 8 }],
+    ['an S-VOL where the pair has none', {}, { svolLdevId: 8 }],
+    ['another group', {}, { snapshotGroupName: 'h' }],
+    ['another pool', {}, { snapshotPoolId: 2 }],
+    ['another canCascade', {}, { canCascade: false }],
+    ['another CTG mode', {}, { isConsistencyGroup: true }],
+    ['another isDataReductionForceCopy', {}, { isDataReductionForceCopy: false }],
+    ['another autoSplit during the create COPY', { phase: 'create', autoSplit: false }, { autoSplit: true }],
+  ];
+  for (const [what, p, r] of others) {
+    it(`an explicit MU whose pair is in COPY refuses a create with ${what} (muInUse)`, () => {
+      const v = judged({ atMu: pair({ status: 'COPY', ...p }), svol: r.svolLdevId === undefined ? null : vol(r.svolLdevId) }, { muNumber: 0, ...r });
+      expect(v).toEqual({ kind: 'refuse', key: 'muInUse', vars: { pair: '0,0', status: 'COPY' } });
+    });
+  }
   it('a group keeps its CTG mode when the request does not say', () => {
     expect(judged({ group: { isCtg: true, pairCount: 3 } })).toMatchObject({ kind: 'create', newGroup: false, isCtg: true });
   });

@@ -59,7 +59,7 @@ const routeModules: Array<(app: FastifyInstance, engine: Engine) => void> = [
 export async function buildApp(opts: AppOptions = {}): Promise<App> {
   const engine = createEngine(opts);
   for (const m of engineModules) m(engine);
-  const app = await createServer(engine, { logger: opts.logger, https: opts.https, version: opts.version ?? VERSION });
+  const app = await createServer(engine, { logger: opts.logger, https: opts.https, version: opts.version ?? VERSION, allowedHosts: opts.allowedHosts });
   for (const m of routeModules) m(app, engine);
   const control = opts.controlPlane === false ? undefined
     : await registerControlPlane(app, engine, { token: opts.controlToken, seed: opts.seed ?? null, version: opts.version ?? VERSION });

@@ -102,6 +102,18 @@ export const defaultCatalog = {
     status: 503, messageId: 'KART40062-E', message: 'The maximum number of sessions ({limit}) has been reached.',
     solution: 'Wait a while and then run the request again.', solutionType: 'RETRY', certainty: 'C', source: 'ref 2.1 (64 sessions, 503)',
   },
+  // ---- the emulator's browser guard: no array equivalent, so an emulator-owned messageId (VSPEMU…) says so ----
+  crossSiteRefused: {
+    status: 403, messageId: 'VSPEMU40301-E', message: 'The request was refused: changes are not accepted from another site\'s web page.',
+    cause: 'The request carries an Origin or Sec-Fetch-Site header of another site.', solution: 'Send the request from a tool, or from a page served by the emulator.',
+    solutionType: 'SEE_ERROR_DETAIL', certainty: 'I', source: 'emulator only: cross-site guard (README "Security and limits")',
+  },
+  hostNotAllowed: {
+    status: 403, messageId: 'VSPEMU40302-E', message: 'The request was refused: the Host name is not allowed.',
+    cause: 'A browser reached the emulator by a host name that is not localhost, an IP address or an --allowed-host name (DNS rebinding guard).',
+    solution: 'Use localhost or an IP address, or start the emulator with --allowed-host <name>.',
+    solutionType: 'SEE_ERROR_DETAIL', certainty: 'I', source: 'emulator only: Host allow-list (README "Security and limits")',
+  },
   // ---- routing ----
   objectNotFound: {
     status: 404, messageId: 'KART30013-E', message: 'Specified object does not exist. (object = {object})',

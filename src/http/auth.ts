@@ -3,7 +3,7 @@ import type { Engine } from '../engine/context.js';
 import { readCache } from '../engine/readCache.js';
 import { OBJECTS, fail } from './vsp.js';
 
-/** Resolves the array from the URL form, then authenticates by route config: none, Basic, or Session token. */
+/** Resolves the array from the URL form of an API route, then authenticates by route config: none, Basic, or Session token. */
 export function authenticate(engine: Engine, req: FastifyRequest): void {
   const sidParam = (req.params as { storageDeviceId?: string } | undefined)?.storageDeviceId;
   let sid: string;
@@ -14,7 +14,6 @@ export function authenticate(engine: Engine, req: FastifyRequest): void {
     sid = engine.defaultSid();
   }
   req.vsp = { sid, objectsPrefix: sidParam !== undefined ? `${OBJECTS}/storages/${sid}` : OBJECTS, userId: '' };
-  if (req.routeOptions.url === undefined) return; // unknown URL: the not-found handler answers
   const mode = req.routeOptions.config?.auth ?? 'session';
   if (mode === 'none') return;
 

@@ -3,14 +3,40 @@ import FindMyWay from 'find-my-way';
 import swagger from '@fastify/swagger';
 import { VspError } from '../domain/errors.js';
 import type { Engine } from '../engine/context.js';
+import sjson from 'secure-json-parse';
 import { authenticate } from './auth.js';
+import { browserRefusal, createHostCheck, normalizeUrl, REFUSAL_MESSAGES } from './gate.js';
 import { CM, sendError } from './vsp.js';
 
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'] | false;
   https?: { key: string | Buffer; cert: string | Buffer };
   version?: string;
+  /** Host names browsers may reach us by, besides localhost names and IP literals (see gate.ts). */
+  allowedHosts?: readonly string[];
 }
+
+/** Bodies nested deeper than this are refused: no request of any client nests more than a few levels. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether JSON text opens more than `max` arrays/objects at once (strings skipped); linear, no recursion. */
+function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) { if (++depth > max) return true; }
+    else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+/** The control plane and web view answer in their own shape; everything else in the array's dialect. */
+const isEmulatorPath = (url: string) => url === '/emulator' || url.startsWith('/emulator/') || url.startsWith('/emulator?');
 
 type AjvError = { keyword: string; instancePath: string; params: Record<string, unknown>; message?: string };
 
@@ -45,6 +71,8 @@ export async function createServer(engine: Engine, opts: ServerOptions = {}): Pr
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
     bodyLimit: 8 * 1024 * 1024,
     requestIdHeader: 'x-request-id',
+    // One canonical path for everything that reads the URL after this point (see gate.ts).
+    rewriteUrl: (req: { url?: string }) => normalizeUrl(req.url ?? '/'),
     // Malformed percent-escapes and over-long ids reach the client as VSP error objects, not Fastify's own body.
     frameworkErrors: (error: Error & { code?: string }, req: FastifyRequest, reply: FastifyReply) => {
       if (opts.version) reply.header('x-vsp-emulator', opts.version);
@@ -77,13 +105,17 @@ export async function createServer(engine: Engine, opts: ServerOptions = {}): Pr
   });
 
   // Clients send `Content-Type: application/json` with no body (Terraform, Ansible), `null` (Terraform DELETE),
-  // or forget the header (curl): an empty body is "no body"; anything else must be JSON.
+  // or forget the header (curl): an empty body is "no body"; anything else must be JSON. `__proto__` and
+  // `constructor.prototype` keys are refused (secure-json-parse, Fastify's own parser), as is deep nesting.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
-    const text = String(body);
-    if (text.trim() === '' || text.trim() === 'null') return done(null, undefined);
+    const text = String(body).trim();
+    if (text === '' || text === 'null') return done(null, undefined);
+    if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
+      return done(new VspError('invalidJson', { detail: `nested deeper than ${MAX_JSON_DEPTH} levels` }), undefined);
+    }
     try {
-      done(null, JSON.parse(text));
+      done(null, sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
     } catch (e) {
       done(new VspError('invalidJson', { detail: (e as Error).message }), undefined);
     }
@@ -101,9 +133,19 @@ export async function createServer(engine: Engine, opts: ServerOptions = {}): Pr
 
   // Callback-style (not async) hooks: no promise round trip on every request of the hot read path.
   const version = opts.version;
+  const hostAllowed = createHostCheck(opts.allowedHosts);
   app.addHook('onRequest', (req, reply, done) => {
     if (version) reply.header('x-vsp-emulator', version);
-    if (!req.url.startsWith(CM + '/')) return done();
+    const emulator = isEmulatorPath(req.url);
+    const refusal = browserRefusal(req, hostAllowed, emulator);
+    if (refusal !== null) {
+      if (!emulator) return done(new VspError(refusal === 'crossSite' ? 'crossSiteRefused' : 'hostNotAllowed'));
+      return reply.code(403).type('application/json').send({ error: refusal, message: REFUSAL_MESSAGES[refusal] });
+    }
+    // Credentials are checked for every route of the API, decided by the route the router chose (never by a
+    // second reading of the URL); an unknown URL needs none to learn that it is unknown.
+    const route = req.routeOptions.url;
+    if (route === undefined || !route.startsWith(CM + '/')) return done();
     try {
       engine.clock.runDue();
       authenticate(engine, req);

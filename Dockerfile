@@ -26,6 +26,9 @@ RUN npm ci --no-audit --no-fund \
 # the unprivileged `node` user.
 FROM node:20-slim
 # The database and the TLS certificate go to the volume; flags given to `docker run` add to these (flags win).
+# Outside a container the emulator listens on 127.0.0.1 only; in one it must listen on every interface, or a published
+# port reaches nothing. The control plane and web view are then open to whoever reaches the published ports: publish
+# them on the host's loopback (`-p 127.0.0.1:23450:23450`) or set VSP_EMULATOR_CONTROL_TOKEN (README "Security and limits").
 ENV NODE_ENV=production VSP_EMULATOR_DB=/data/vsp-emulator.sqlite VSP_EMULATOR_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json

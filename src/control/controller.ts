@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../engine/context.js';
 import type { Fixture } from '../store/fixture.js';
 import { applyDomainEffect, checkCatalogKey, checkDomainEffect, type DomainResult } from './effects.js';
-import { ControlError, notFound } from './errors.js';
+import { ControlError, limitReached, LIMITS, notFound } from './errors.js';
 import { FaultSet, parseRule, type FaultRule, type FaultRuleInput } from './faults.js';
 import { Holds, installWireHooks } from './hooks.js';
 import { Journal } from './journal.js';
@@ -72,6 +72,9 @@ export function createController(app: FastifyInstance, engine: Engine, opts: Con
 
     /** Adds a fault rule; a pair/pool rule without `match` applies now (or after `afterSeconds` of virtual time). */
     addFault(input: FaultRuleInput): { rule: FaultRule; applied: DomainResult | { error: string } | null } {
+      if (faults.size >= LIMITS.faultRules) {
+        throw limitReached(`at most ${LIMITS.faultRules} fault rules at once: delete some (DELETE /emulator/v1/faults/{id}, or all with DELETE /emulator/v1/faults)`);
+      }
       const rule = parseRule(input, faults.nextId(), faults.defaultSeed(), engine.clock.now());
       if (rule.effect.type === 'http' || rule.effect.type === 'job') checkCatalogKey(engine, rule.effect);
       if (rule.effect.type === 'pair' || rule.effect.type === 'pool') {

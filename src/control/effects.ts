@@ -25,15 +25,20 @@ const JOB_ROW: CatalogEntry = {
   solutionType: 'SEE_ERROR_DETAIL', ssb1: '2E10', ssb2: '0000', certainty: 'I', source: 'control-plane job fault',
 };
 
+/** The catalog row of a user-given key: own rows only (`toString` or `__proto__` are not rows). */
+const rowOf = (engine: Engine, key: string | undefined): CatalogEntry | undefined =>
+  (key !== undefined && Object.hasOwn(engine.catalog, key) ? engine.catalog[key] : undefined);
+
 /** Checks at creation that the catalog row a rule names exists. */
 export function checkCatalogKey(engine: Engine, effect: FaultEffect): void {
-  if (effect.error !== undefined && !engine.catalog[effect.error]) {
+  if (effect.error !== undefined && !rowOf(engine, effect.error)) {
     throw badRequest(`effect.error: no catalog row "${effect.error}" (rows: ${Object.keys(engine.catalog).join(', ')})`);
   }
 }
 
 function entryFor(engine: Engine, effect: FaultEffect, base: CatalogEntry): CatalogEntry {
-  const row = effect.error !== undefined ? engine.catalog[effect.error]! : base;
+  // A reset to another fixture may have dropped the row a kept rule names: the status's row stands in.
+  const row = rowOf(engine, effect.error) ?? base;
   const out: CatalogEntry = { ...row };
   for (const k of ['messageId', 'message', 'cause', 'solution', 'solutionType', 'ssb1', 'ssb2', 'returnCode'] as const) {
     if (effect[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = effect[k];
@@ -43,14 +48,16 @@ function entryFor(engine: Engine, effect: FaultEffect, base: CatalogEntry): Cata
 }
 
 function render(entry: CatalogEntry, vars: Record<string, string | number>, status: number | undefined, source: string) {
-  return renderError({ fault: entry }, new VspError('fault', vars, status), source);
+  // Placeholders of a user-given message read the variables given, never inherited names ({constructor}).
+  const own = Object.assign(Object.create(null) as Record<string, string | number>, vars);
+  return renderError({ fault: entry }, new VspError('fault', own, status), source);
 }
 
 /** The response of an `http` fault: status, VSP error object, and headers (Retry-After on 503). */
 export function httpFaultResponse(engine: Engine, rule: FaultRule, ctx: { path: string; token?: string }) {
   const e = rule.effect;
-  const status = e.status ?? (e.error !== undefined ? engine.catalog[e.error]!.status : 503);
-  const base = engine.catalog[ROW_FOR_STATUS[status] ?? 'internal']!;
+  const status = e.status ?? rowOf(engine, e.error)?.status ?? 503;
+  const base = rowOf(engine, Object.hasOwn(ROW_FOR_STATUS, status) ? ROW_FOR_STATUS[status] : 'internal') ?? engine.catalog.internal!;
   const vars = {
     detail: `injected by vsp-emulator fault ${rule.id}`, token: ctx.token ?? '', object: ctx.path.split('/').slice(-2).join('/'),
     url: ctx.path, method: '', limit: 64, attribute: '-', value: '-', ...(e.vars ?? {}),

@@ -1,5 +1,5 @@
 import { createRng, type Rng } from '../engine/rng.js';
-import { badRequest } from './errors.js';
+import { badRequest, LIMITS } from './errors.js';
 
 /**
  * Fault rules: off by default, scoped by a match, limited by `times`, thinned by a seeded `probability`, so the
@@ -12,7 +12,7 @@ export const EFFECT_TYPES: EffectType[] = ['http', 'latency', 'transport', 'job'
 
 export interface FaultMatch {
   method?: string | string[];
-  /** A path prefix (`/ConfigurationManager/v1/objects/pools`), a glob with `*` / `**`, or a regex starting with `^`. */
+  /** A path prefix (`/ConfigurationManager/v1/objects/pools`) or a glob: `*` within a segment, `**` across (no regexes). */
   path?: string;
   /** Job operation(s) (`ldev.create`, `snapshot.*`): the rule is checked when the request submits its job. */
   operation?: string | string[];
@@ -59,6 +59,8 @@ export interface FaultRule {
   matched: number;
   applied: number;
   createdAt: number;
+  /** The match, compiled once when the rule is added (null: no match, an immediate or scheduled rule). */
+  test: ((f: RequestFacts) => boolean) | null;
 }
 
 /** The facts of one request (or one submitted job) that rules match against. */
@@ -93,17 +95,88 @@ export function embeddedPath(path: string): string {
     .replace(/^(\/ConfigurationManager\/v1)\/\d{12}(?=\/services\/)/, '$1');
 }
 
-/** A path test from a prefix (segment-aligned), a glob (`*` within a segment, `**` across) or a regex starting with `^`. */
-export function pathMatcher(spec: string): (path: string) => boolean {
+/** Longest path or operation pattern, and most wildcards in one: keeps every match a small, linear amount of work. */
+export const MAX_PATTERN_LENGTH = 256;
+export const MAX_PATTERN_WILDCARDS = 16;
+
+const STAR = 1; // any run of characters but the separator
+const ANY = 2; // any run of characters at all
+
+/**
+ * A glob test in linear time: `*` matches any run of characters other than `sep` (with no `sep`: any run), `**` any
+ * run at all, everything else itself. It runs the pattern's automaton over the input as a set of positions (at most
+ * one per wildcard and one literal each step), so no input makes it backtrack; no user text ever becomes a RegExp.
+ */
+export function globMatcher(pattern: string, sep: string | null): (s: string) => boolean {
+  const toks: Array<string | number> = [];
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] !== '*') { toks.push(pattern[i]!); continue; }
+    let kind = sep === null ? ANY : STAR;
+    if (pattern[i + 1] === '*') { kind = ANY; while (pattern[i + 1] === '*') i++; }
+    const last = toks[toks.length - 1];
+    if (last === STAR || last === ANY) toks[toks.length - 1] = Math.max(last, kind); // `*` next to `**` is `**`
+    else toks.push(kind);
+  }
+  const m = toks.length;
+  const lit = toks.map((t) => (typeof t === 'string' ? t.charCodeAt(0) : -t)); // wildcards as -STAR / -ANY
+  const sepCode = sep === null ? -1 : sep.charCodeAt(0);
+  const mark = new Int32Array(m + 1);
+  let cur = new Int32Array(m + 1);
+  let next = new Int32Array(m + 1);
+  let gen = 0;
+  /** Adds state i (and the states after the wildcards at i, which may match nothing) to `set`; returns its new size. */
+  const add = (set: Int32Array, n: number, i: number): number => {
+    for (; ;) {
+      if (mark[i] === gen) return n;
+      mark[i] = gen;
+      set[n++] = i;
+      if (i === m || lit[i]! >= 0) return n;
+      i++;
+    }
+  };
+  return (s) => {
+    gen++;
+    let n = add(cur, 0, 0);
+    for (let k = 0; k < s.length && n > 0; k++) {
+      const c = s.charCodeAt(k);
+      gen++;
+      let nn = 0;
+      for (let j = 0; j < n; j++) {
+        const i = cur[j]!;
+        if (i === m) continue;
+        const t = lit[i]!;
+        if (t === c) nn = add(next, nn, i + 1);
+        else if (t === -ANY || (t === -STAR && c !== sepCode)) nn = add(next, nn, i);
+      }
+      [cur, next] = [next, cur];
+      n = nn;
+    }
+    for (let j = 0; j < n; j++) if (cur[j] === m) return true;
+    return false;
+  };
+}
+
+/** Refuses a pattern that is too long, has too many wildcards, or is written as a regular expression. */
+function checkPattern(spec: unknown, what: string): string {
+  if (typeof spec !== 'string') throw badRequest(`${what} must be a string`);
+  if (spec.length > MAX_PATTERN_LENGTH) throw badRequest(`${what} is longer than ${MAX_PATTERN_LENGTH} characters`);
+  if (spec.startsWith('^') || spec.endsWith('$') || spec.includes('\\')) {
+    throw badRequest(`${what}: regular expressions are not supported; give a path prefix or a glob (* within a segment, ** across segments)`);
+  }
+  if ((spec.match(/\*+/g) ?? []).length > MAX_PATTERN_WILDCARDS) throw badRequest(`${what} has more than ${MAX_PATTERN_WILDCARDS} wildcards`);
+  return spec;
+}
+
+/**
+ * A path test from a prefix (segment-aligned) or a glob (`*` within a segment, `**` across segments, matching the
+ * whole path), checked against the path and its embedded twin. Throws a 400 naming `what` for a bad pattern.
+ */
+export function pathMatcher(spec: string, what = 'match.path'): (path: string) => boolean {
+  checkPattern(spec, what);
   let test: (p: string) => boolean;
-  if (spec.startsWith('^')) {
-    let r: RegExp;
-    try { r = new RegExp(spec); } catch (e) { throw badRequest(`match.path: invalid regular expression (${(e as Error).message})`); }
-    test = (p) => r.test(p);
-  } else if (spec.includes('*')) {
-    const src = spec.split('**').map((part) => part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('.*');
-    const r = new RegExp(`^${src}/?$`);
-    test = (p) => r.test(p);
+  if (spec.includes('*')) {
+    const glob = globMatcher(spec, '/');
+    test = (p) => glob(p) || (p.length > 1 && p.endsWith('/') && glob(p.slice(0, -1)));
   } else {
     const prefix = spec.replace(/\/+$/, '');
     test = (p) => prefix === '' || p === prefix || p.startsWith(prefix + '/');
@@ -111,18 +184,20 @@ export function pathMatcher(spec: string): (path: string) => boolean {
   return (path) => test(path) || test(embeddedPath(path));
 }
 
-function globTest(spec: string): (v: string) => boolean {
+/** An operation test: the name itself, or a glob where `*` matches anything (`snapshot.*`). */
+function operationMatcher(spec: string): (v: string) => boolean {
+  checkPattern(spec, 'match.operation');
   if (!spec.includes('*')) return (v) => v === spec;
-  const r = new RegExp(`^${spec.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return (v) => r.test(v);
+  return globMatcher(spec, null);
 }
 
 const list = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
 const isNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+const inRange = (v: unknown, min: number, max: number) => isNum(v) && (v as number) >= min && (v as number) <= max;
 
-/** Validates a rule as posted and fixes its phase; throws a 400 ControlError naming the bad field. */
+/** Validates a rule as posted, fixes its phase and compiles its match; throws a 400 ControlError naming the bad field. */
 export function parseRule(input: FaultRuleInput, id: string, seed: number, now: number): FaultRule {
-  if (!input || typeof input !== 'object') throw badRequest('a fault rule is an object with "effect" (and usually "match")');
+  if (!input || typeof input !== 'object' || Array.isArray(input)) throw badRequest('a fault rule is an object with "effect" (and usually "match")');
   const effect = input.effect;
   if (!effect || typeof effect !== 'object' || !EFFECT_TYPES.includes(effect.type)) {
     throw badRequest(`effect.type must be one of ${EFFECT_TYPES.join(', ')}`);
@@ -131,29 +206,38 @@ export function parseRule(input: FaultRuleInput, id: string, seed: number, now: 
     if (k !== 'type' && !EFFECT_KEYS[effect.type].includes(k)) throw badRequest(`effect.${k} is not a field of a ${effect.type} effect (fields: ${EFFECT_KEYS[effect.type].join(', ')})`);
   }
   const match = input.match ?? null;
+  let test: FaultRule['test'] = null;
   if (match !== null) {
-    if (typeof match !== 'object') throw badRequest('match must be an object');
+    if (typeof match !== 'object' || Array.isArray(match)) throw badRequest('match must be an object');
     for (const k of Object.keys(match)) if (!MATCH_KEYS.has(k)) throw badRequest(`match.${k} is not a match field (fields: ${[...MATCH_KEYS].join(', ')})`);
-    if (match.path !== undefined) pathMatcher(match.path);
+    test = compileMatch(match);
   }
   const times = input.times ?? null;
-  if (times !== null && !(Number.isInteger(times) && times >= 1)) throw badRequest('times must be a whole number >= 1 (omit it for no limit)');
+  if (times !== null && !(Number.isInteger(times) && times >= 1 && times <= LIMITS.faultTimes)) {
+    throw badRequest(`times must be a whole number from 1 to ${LIMITS.faultTimes} (omit it for no limit)`);
+  }
   const probability = input.probability ?? 1;
   if (!(isNum(probability) && probability > 0 && probability <= 1)) throw badRequest('probability must be a number in (0, 1]');
-  if (input.afterSeconds !== undefined && !(isNum(input.afterSeconds) && input.afterSeconds >= 0)) throw badRequest('afterSeconds must be >= 0');
+  if (input.seed !== undefined && !(Number.isInteger(input.seed) && inRange(input.seed, 0, 0xffffffff))) throw badRequest('seed must be a whole number from 0 to 4294967295');
+  if (input.afterSeconds !== undefined && !inRange(input.afterSeconds, 0, LIMITS.spanMs / 1000)) {
+    throw badRequest(`afterSeconds must be from 0 to ${LIMITS.spanMs / 1000} (100 years)`);
+  }
 
   switch (effect.type) {
     case 'http':
       if (effect.status !== undefined && !(Number.isInteger(effect.status) && effect.status >= 400 && effect.status <= 599)) {
         throw badRequest('effect.status must be an HTTP error status 400-599');
       }
-      if (effect.retryAfter !== undefined && !(Number.isInteger(effect.retryAfter) && effect.retryAfter >= 0)) throw badRequest('effect.retryAfter must be whole seconds >= 0');
+      if (effect.retryAfter !== undefined && !(Number.isInteger(effect.retryAfter) && inRange(effect.retryAfter, 0, LIMITS.retryAfterSeconds))) {
+        throw badRequest(`effect.retryAfter must be whole seconds from 0 to ${LIMITS.retryAfterSeconds}`);
+      }
       break;
     case 'latency': {
       const ms = effect.ms ?? (effect.seconds !== undefined ? effect.seconds * 1000 : undefined);
       if (!(isNum(ms) && ms! >= 0)) throw badRequest('a latency effect needs "ms" or "seconds" >= 0');
       if (effect.clock !== undefined && !['virtual', 'wall', 'advance'].includes(effect.clock)) throw badRequest('effect.clock must be virtual, wall or advance');
       if ((effect.clock ?? 'virtual') === 'wall' && ms! > 600_000) throw badRequest('a wall-clock latency is limited to 600 s');
+      if (ms! > LIMITS.spanMs) throw badRequest(`a latency is limited to ${LIMITS.spanMs / 1000} s of virtual time (100 years)`);
       break;
     }
     case 'transport':
@@ -177,28 +261,30 @@ export function parseRule(input: FaultRuleInput, id: string, seed: number, now: 
   return {
     id, description: input.description ?? null, match, effect, times, probability,
     seed: input.seed ?? seed, phase, dueAt: phase === 'scheduled' ? now + input.afterSeconds! * 1000 : null,
-    matched: 0, applied: 0, createdAt: now,
+    matched: 0, applied: 0, createdAt: now, test,
   };
 }
 
-/** Whether a rule's match accepts a request's facts. */
-export function matches(m: FaultMatch, f: RequestFacts): boolean {
-  const methods = list(m.method);
-  if (methods && !methods.some((x) => x.toUpperCase() === f.method.toUpperCase())) return false;
-  if (m.path !== undefined && !pathMatcher(m.path)(f.path)) return false;
-  const ops = list(m.operation);
-  if (ops && (f.operation === null || !ops.some((o) => globTest(o)(f.operation!)))) return false;
-  if (m.storageDeviceId !== undefined && f.storageDeviceId !== m.storageDeviceId) return false;
-  if (m.userId !== undefined && f.userId !== m.userId) return false;
-  for (const k of ID_KEYS) {
-    const want = m[k];
-    if (want !== undefined && f.ids[k] !== String(want)) return false;
-  }
-  for (const [name, value] of Object.entries(m.headers ?? {})) {
-    const got = f.headers[name.toLowerCase()];
-    if (got === undefined || String(got).toLowerCase() !== String(value).toLowerCase()) return false;
-  }
-  return true;
+/** Compiles a rule's match once: the test every request's facts go through. */
+export function compileMatch(m: FaultMatch): (f: RequestFacts) => boolean {
+  const methods = list(m.method)?.map((x) => String(x).toUpperCase());
+  const path = m.path === undefined ? null : pathMatcher(m.path);
+  const ops = list(m.operation)?.map(operationMatcher);
+  const ids = ID_KEYS.filter((k) => m[k] !== undefined).map((k) => [k, String(m[k])] as const);
+  const headers = Object.entries(m.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value).toLowerCase()] as const);
+  return (f) => {
+    if (methods && !methods.includes(f.method.toUpperCase())) return false;
+    if (path && !path(f.path)) return false;
+    if (ops && (f.operation === null || !ops.some((o) => o(f.operation!)))) return false;
+    if (m.storageDeviceId !== undefined && f.storageDeviceId !== m.storageDeviceId) return false;
+    if (m.userId !== undefined && f.userId !== m.userId) return false;
+    for (const [k, want] of ids) if (f.ids[k] !== want) return false;
+    for (const [name, want] of headers) {
+      const got = Object.hasOwn(f.headers, name) ? f.headers[name] : undefined;
+      if (got === undefined || String(got).toLowerCase() !== want) return false;
+    }
+    return true;
+  };
 }
 
 /** The rule set, in creation order; the first rule that matches and wins its probability draw applies. */
@@ -218,6 +304,7 @@ export class FaultSet {
   }
 
   all(): FaultRule[] { return [...this.rules]; }
+  get size(): number { return this.rules.length; }
   /** Whether any rule of this phase is still active (a cheap test before building a request's facts). */
   has(phase: 'request' | 'submit'): boolean { return this.rules.some((r) => r.phase === phase && this.active(r)); }
   get(id: string): FaultRule | undefined { return this.rules.find((r) => r.id === id); }
@@ -241,7 +328,7 @@ export class FaultSet {
   /** The rule that applies to this request in this phase, counting the match and the application. */
   decide(phase: 'request' | 'submit', facts: RequestFacts): FaultRule | null {
     for (const r of this.rules) {
-      if (r.phase !== phase || !this.active(r) || r.match === null || !matches(r.match, facts)) continue;
+      if (r.phase !== phase || !this.active(r) || r.test === null || !r.test(facts)) continue;
       r.matched++;
       if (r.probability < 1 && this.rngs.get(r.id)!.next() >= r.probability) continue;
       r.applied++;

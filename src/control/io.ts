@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseBytes, parsePattern, type DataSpec } from '../domain/content.js';
 import type { Engine } from '../engine/context.js';
 import { ioService, IoRefusal } from '../engine/io.js';
+import { MAX_DURATION_SECONDS, MAX_PLANNED_WRITES, MAX_RATE, MAX_WORKLOADS } from '../engine/ioWorkloads.js';
 import { badRequest, ControlError, notFound } from './errors.js';
 import { doc, obj, str } from './openapi.js';
 
@@ -12,10 +13,13 @@ import { doc, obj, str } from './openapi.js';
  */
 
 const tags = ['host I/O'];
-const bytesSchema = { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string' }], description: 'bytes: a whole number, or a number with K, M, G or T (binary)' };
+const bytesSchema = {
+  anyOf: [{ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, { type: 'string', maxLength: 32 }],
+  description: 'bytes: a whole number, or a number with K, M, G or T (binary)',
+};
 const ldevSchema = { type: 'integer', minimum: 0, maximum: 65535 };
-const patternSchema = { type: 'string', description: 'data: its UTF-8 text repeated, or `0x` + hex byte pairs repeated ("0x00" = zeros); 1-4096 bytes' };
-const seedSchema = { type: 'integer', minimum: 0, description: 'data: pseudo-random bytes from this seed' };
+const patternSchema = { type: 'string', maxLength: 8194, description: 'data: its UTF-8 text repeated, or `0x` + hex byte pairs repeated ("0x00" = zeros); 1-4096 bytes' };
+const seedSchema = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'data: pseudo-random bytes from this seed' };
 
 /** Runs a handler, turning host I/O refusals into control-plane errors. */
 async function guarded<T>(fn: () => T): Promise<T> {
@@ -76,7 +80,7 @@ export function ioRoutes(app: FastifyInstance, engine: Engine): void {
     {
       querystring: {
         type: 'object', required: ['ldevId'],
-        properties: { ldevId: ldevSchema, storageDeviceId: str, offset: { ...str, description: bytesSchema.description }, length: { ...str, description: bytesSchema.description } },
+        properties: { ldevId: ldevSchema, storageDeviceId: str, offset: { type: 'string', maxLength: 32, description: bytesSchema.description }, length: { type: 'string', maxLength: 32, description: bytesSchema.description } },
       },
     }),
   }, async (req) => guarded(() => {
@@ -87,11 +91,13 @@ export function ioRoutes(app: FastifyInstance, engine: Engine): void {
   app.post('/io/workloads', {
     schema: doc(tags, 'Start a write workload', 'Writes `ratePerSecond` writes (or `MiBps`) of `ioSize` (default: one chunk) into an LDEV (or the region offset/length), ' +
       'sequential or `random`, for `durationSeconds` of virtual time, in ticks of one virtual second. Each write carries new data derived from `seed` ' +
-      '(default: the workload number) unless `pattern` is given, so a run repeats exactly. A write the array refuses ends it `failed`.',
-    { 201: 'started', 400: 'bad request', 404: 'no such array or LDEV', 409: 'volume not accessible to hosts' },
+      '(default: the workload number) unless `pattern` is given, so a run repeats exactly. A write the array refuses ends it `failed`. ' +
+      `At most ${MAX_RATE} writes a second, ${MAX_DURATION_SECONDS} seconds, ${MAX_PLANNED_WRITES} writes in all, and ${MAX_WORKLOADS} workloads kept ` +
+      '(finished ones count until deleted: 409 limitReached beyond).',
+    { 201: 'started', 400: 'bad request', 404: 'no such array or LDEV', 409: 'volume not accessible to hosts, or too many workloads' },
     {
       body: obj({
-        storageDeviceId: str, ldevId: ldevSchema, ratePerSecond: { type: 'number', exclusiveMinimum: 0 }, MiBps: { type: 'number', exclusiveMinimum: 0 },
+        storageDeviceId: str, ldevId: ldevSchema, ratePerSecond: { type: 'number', exclusiveMinimum: 0 }, MiBps: { type: 'number', exclusiveMinimum: 0, maximum: 1e9 },
         ioSize: bytesSchema, random: { type: 'boolean' }, durationSeconds: { type: 'number', exclusiveMinimum: 0 }, seed: seedSchema, pattern: patternSchema,
         offset: bytesSchema, length: bytesSchema,
       }, { required: ['ldevId', 'durationSeconds'] }),

@@ -11,9 +11,9 @@ export interface RouteDoc {
   'x-responses'?: Record<string, string>;
 }
 
-/** A body schema: an object (or null) of these properties and no others. */
-export const obj = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  ({ type: ['object', 'null'], additionalProperties: false, properties, ...extra });
+/** A body schema: an object of these properties and no others; no body (or `null`) is accepted unless some are required. */
+export const obj = (properties: Record<string, unknown>, extra: { required?: string[] } & Record<string, unknown> = {}) =>
+  ({ type: extra.required?.length ? 'object' : ['object', 'null'], additionalProperties: false, properties, ...extra });
 export const str = { type: 'string' } as const;
 
 /** A route's schema: its document entry, hidden from the VSP API document. */
@@ -51,7 +51,9 @@ export function buildControlOpenApi(routes: RouteOptions[], opts: { version: str
       version: opts.version,
       description: 'Test and trainer controls of the Hitachi VSP emulator: health, reset, checkpoints, state export, arrays on ' +
         'demand, virtual clock, timing profiles, faults, request journal, seeding, and host I/O (writes, content fingerprints and ' +
-        'write workloads that fill pools). Errors are `{"error": code, "message": text}`. ' +
+        'write workloads that fill pools). Errors are `{"error": code, "message": text}` with a 4xx status: 400 badRequest (bad JSON, ' +
+        'a value out of range, an unknown key), 404 notFound, 409 conflict or limitReached, 413 payloadTooLarge (64 KiB; 8 MiB for reset and ' +
+        'arrays), 415 unsupportedMediaType (a body must be sent as Content-Type: application/json). ' +
         'Every response carries `x-vsp-emulator: <version>`. With `--control-token`, every route except health needs ' +
         '`Authorization: Bearer <token>`; `--no-control-plane` removes all of /emulator/v1/.',
     },

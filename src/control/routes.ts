@@ -1,11 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import { mergeTiming, type TimingProfile } from '../domain/timing.js';
-import { resolveTiming } from '../engine/context.js';
+import { mergeTiming, PROFILES, REALISTIC, type TimingProfile } from '../domain/timing.js';
 import type { ControlPlane, ControlPlaneOptions } from './controller.js';
-import { badRequest, ControlError } from './errors.js';
+import { badRequest, checkJsonBody, ControlError, controlErrorOf, LIMITS } from './errors.js';
 import type { FaultRule } from './faults.js';
-import { pathMatcher } from './faults.js';
+import { MAX_PATTERN_LENGTH, pathMatcher } from './faults.js';
 import { CONTROL_PREFIX } from './hooks.js';
 import type { JournalFilter } from './journal.js';
 import { ioRoutes } from './io.js';
@@ -13,23 +12,67 @@ import { buildControlOpenApi, doc, obj, str } from './openapi.js';
 
 /** Routes of /emulator/v1/ (registered with that prefix). Bodies are validated by their JSON schemas. */
 
-const keepSchema = { type: 'array', items: str, description: 'tables (or faults, journal, timing on a whole reset) to leave as they are' };
+const keepSchema = { type: 'array', maxItems: 32, items: str, description: 'tables (or faults, journal, timing on a whole reset) to leave as they are' };
 const fixtureSchema = { description: 'a fixture name (fixtures/<name>.yaml), a path, or an inline fixture object (also a state export)', oneOf: [str, { type: 'object' }] };
+const seedSchema = { type: ['integer', 'null'], minimum: 0, maximum: 0xffffffff, description: '0 to 4294967295, or null (random)' };
+const ms = (max: number) => ({ type: 'number', minimum: 0, maximum: max });
+const msMap = { type: 'object', maxProperties: 256, additionalProperties: ms(LIMITS.timingMs) };
 const timingSchema = obj({
-  name: str, jobQueuedMs: { type: 'number', minimum: 0 },
-  jobMs: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } },
-  transitionMs: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } },
-  cloneSecondsPerGiB: { type: 'object', additionalProperties: false, properties: { slower: { type: 'number', minimum: 0 }, medium: { type: 'number', minimum: 0 }, faster: { type: 'number', minimum: 0 } } },
+  name: str, jobQueuedMs: ms(LIMITS.timingMs),
+  jobMs: { ...msMap, description: `ms per job operation (keys: default or an operation name), at most ${LIMITS.timingMs}` },
+  transitionMs: { ...msMap, description: `ms per pair transition (keys: default, a transition name, or <name>.perGiB: at most ${LIMITS.timingPerGiBMs} ms per GiB), at most ${LIMITS.timingMs}` },
+  cloneSecondsPerGiB: { type: 'object', additionalProperties: false, properties: { slower: ms(LIMITS.cloneSecondsPerGiB), medium: ms(LIMITS.cloneSecondsPerGiB), faster: ms(LIMITS.cloneSecondsPerGiB) } },
 });
+const text = { type: 'string', maxLength: 1000 };
+const strings = { anyOf: [{ type: 'string', maxLength: MAX_PATTERN_LENGTH }, { type: 'array', maxItems: 32, items: { type: 'string', maxLength: MAX_PATTERN_LENGTH } }] };
+const intIn = (min: number, max: number) => ({ type: 'integer', minimum: min, maximum: max });
+const idSchema = intIn(0, 65535);
 const faultSchema = {
   type: 'object', additionalProperties: false, required: ['effect'],
   properties: {
-    match: { type: 'object', description: 'method, path (prefix, glob or ^regex), operation, storageDeviceId, ldevId, pvolLdevId, svolLdevId, muNumber, poolId, snapshotGroupName, userId, headers' },
-    effect: { type: 'object', required: ['type'], properties: { type: { type: 'string', enum: ['http', 'latency', 'transport', 'job', 'pair', 'pool'] } } },
-    times: { type: ['integer', 'null'], minimum: 1 }, probability: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-    seed: { type: 'integer', minimum: 0 }, description: str, afterSeconds: { type: 'number', minimum: 0 },
+    match: {
+      type: 'object',
+      description: 'method, path (a prefix, or a glob: * within a segment, ** across; no regexes; at most 256 characters), operation, storageDeviceId, ' +
+        'ldevId, pvolLdevId, svolLdevId, muNumber, poolId, snapshotGroupName, userId, headers',
+      properties: {
+        method: strings, path: { type: 'string', maxLength: MAX_PATTERN_LENGTH }, operation: strings, storageDeviceId: str, userId: str,
+        ldevId: idSchema, pvolLdevId: idSchema, svolLdevId: idSchema, muNumber: intIn(0, 1023), poolId: idSchema, snapshotGroupName: { type: 'string', maxLength: 64 },
+        headers: { type: 'object', maxProperties: 16, additionalProperties: { type: 'string', maxLength: 1000 } },
+      },
+    },
+    effect: {
+      type: 'object', required: ['type'],
+      description: 'status 400-599, retryAfter 0-86400 s, ms or seconds up to 100 years of virtual time (600 s of wall time), usedRate 0-100',
+      properties: {
+        type: { type: 'string', enum: ['http', 'latency', 'transport', 'job', 'pair', 'pool'] },
+        status: { type: 'integer' }, error: { type: 'string', maxLength: 64 }, messageId: text, message: text, cause: text, solution: text,
+        solutionType: { type: 'string', enum: ['SEE_ERROR_DETAIL', 'RETRY'] }, ssb1: text, ssb2: text, returnCode: text,
+        vars: { type: 'object', maxProperties: 32, additionalProperties: { anyOf: [text, { type: 'number' }] } },
+        retryAfter: { type: 'integer' }, expireSession: { type: 'boolean' }, ms: { type: 'number' }, seconds: { type: 'number' },
+        clock: str, kind: str, when: str, storageDeviceId: str, pvolLdevId: intIn(0, 65535), muNumber: intIn(0, 1023), svolLdevId: intIn(0, 65535),
+        snapshotGroupName: { type: 'string', maxLength: 64 }, poolId: intIn(0, 65535), usedRate: { type: 'number' },
+      },
+    },
+    times: { type: ['integer', 'null'], minimum: 1, maximum: LIMITS.faultTimes }, probability: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+    seed: intIn(0, 0xffffffff), description: text, afterSeconds: { type: 'number', minimum: 0, maximum: LIMITS.spanMs / 1000 },
   },
 };
+
+/** Timing keys a profile may set: `default`, the job operations the engine runs, the pair transitions and their `.perGiB`. */
+function checkTimingKeys(body: Partial<TimingProfile>, jobOps: (op: string) => boolean): void {
+  const transitions = Object.keys(REALISTIC.transitionMs).filter((k) => !k.endsWith('.perGiB'));
+  for (const k of Object.keys(body.jobMs ?? {})) {
+    if (k !== 'default' && !jobOps(k)) throw badRequest(`jobMs.${k} is not a job operation (e.g. ${Object.keys(REALISTIC.jobMs).slice(1, 4).join(', ')})`);
+  }
+  for (const [k, v] of Object.entries(body.transitionMs ?? {})) {
+    const base = k.endsWith('.perGiB') ? k.slice(0, -'.perGiB'.length) : k;
+    if (k !== 'default' && !transitions.includes(base)) throw badRequest(`transitionMs.${k} is not a pair transition (transitions: ${transitions.join(', ')}, each also with .perGiB)`);
+    if (base !== k && v > LIMITS.timingPerGiBMs) throw badRequest(`transitionMs.${k} must be at most ${LIMITS.timingPerGiBMs} ms per GiB`);
+  }
+}
+
+/** Reset and arrays take whole fixtures (and state exports): the server's body limit. */
+const FIXTURE_BODY_BYTES = 8 * 1024 * 1024;
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -73,9 +116,13 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
       });
     }
 
-    app.setErrorHandler((error: Error & { validation?: unknown; statusCode?: number }, _req, reply) => {
-      if (error instanceof ControlError) return reply.code(error.status).send({ error: error.code, message: error.message });
-      if (error.validation || error.statusCode === 400) return reply.code(400).send({ error: 'badRequest', message: error.message });
+    // Bodies are JSON documents (415 for anything else), small unless they carry a fixture (413 beyond).
+    app.addHook('onRoute', (r) => { r.bodyLimit ??= LIMITS.bodyBytes; });
+    app.addHook('preParsing', async (req, _reply, payload) => { checkJsonBody(req.headers); return payload; });
+
+    app.setErrorHandler((error: Error, _req, reply) => {
+      const known = controlErrorOf(error);
+      if (known) return reply.code(known.status).send({ error: known.code, message: known.message });
       engine.log.error({ err: error }, 'control plane error');
       return reply.code(500).send({ error: 'internal', message: error.message });
     });
@@ -96,11 +143,12 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
 
     // ---- reset and state ----
     app.post('/reset', {
+      bodyLimit: FIXTURE_BODY_BYTES,
       schema: doc(['state'], 'Reset to a fixture', 'Ends held requests (Response-Job-Status waits, latency faults) with the job as it stands, then replaces the ' +
         'model in one transaction. With storageDeviceId only that array is reset. A whole reset also clears faults and the journal, restores the startup ' +
         'timing and reseeds (with `seed` if given). Job ids keep counting up. Checkpoints and the clock are kept.',
       { 200: 'reset done', 400: 'bad fixture or keep', 404: 'no such fixture or array' },
-      { body: obj({ fixture: fixtureSchema, storageDeviceId: str, seed: { type: ['integer', 'null'], minimum: 0 }, keep: keepSchema }) }),
+      { body: obj({ fixture: fixtureSchema, storageDeviceId: str, seed: seedSchema, keep: keepSchema }) }),
     }, async (req) => ctl.reset((req.body ?? {}) as Parameters<ControlPlane['reset']>[0]));
 
     app.get('/state', {
@@ -143,10 +191,11 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
     app.get('/arrays', { schema: doc(arTags, 'List arrays', 'Emulated arrays and where each came from.', { 200: 'list' }) },
       async () => ({ data: model.listArrays() }));
     app.post('/arrays', {
+      bodyLimit: FIXTURE_BODY_BYTES,
       schema: doc(arTags, 'Create an array', 'Loads an array section of a fixture (the first, or `from`: its storageDeviceId, serial or index) or an inline ' +
         '`array` under its own storage id: given, derived from `serialNumber`, or the next free serial after the fixture\'s. Lets parallel test files each own an array.',
       { 201: 'created', 400: 'bad request', 404: 'no such fixture', 409: 'id in use' },
-      { body: obj({ fixture: fixtureSchema, from: { anyOf: [str, { type: 'integer' }] }, array: { type: 'object' }, storageDeviceId: str, serialNumber: { type: 'integer' }, model: str }) }),
+      { body: obj({ fixture: fixtureSchema, from: { anyOf: [str, intIn(0, 999999)] }, array: { type: 'object' }, storageDeviceId: str, serialNumber: intIn(0, 999999), model: str }) }),
     }, async (req, reply) => reply.code(201).send(model.createArray((req.body ?? {}) as Parameters<typeof model.createArray>[0])));
     app.delete('/arrays/:storageDeviceId', {
       schema: doc(arTags, 'Delete an array', 'Answers its held requests, then deletes every row that belongs to it.', { 204: 'deleted', 404: 'no such array', 409: 'last array' }),
@@ -157,24 +206,29 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
     app.get('/clock', { schema: doc(clTags, 'Virtual clock', 'Mode (real: wall time × speed; manual: moves only when told), speed and time.', { 200: 'clock' }) },
       async () => clockView());
     app.post('/clock/advance', {
-      schema: doc(clTags, 'Advance the clock', 'Moves virtual time forward by `seconds` (or `ms`), firing everything that falls due in time order.',
-        { 200: 'clock after' }, { body: obj({ seconds: { type: 'number', minimum: 0 }, ms: { type: 'number', minimum: 0 } }) }),
+      schema: doc(clTags, 'Advance the clock', 'Moves virtual time forward by `seconds` (or `ms`), firing everything that falls due in time order. ' +
+        'At most 100 years in one call, and never past the year 9999.',
+      { 200: 'clock after', 400: 'bad value' }, { body: obj({ seconds: ms(LIMITS.spanMs / 1000), ms: ms(LIMITS.spanMs) }) }),
     }, async (req) => {
       const b = (req.body ?? {}) as { seconds?: number; ms?: number };
       if ((b.seconds === undefined) === (b.ms === undefined)) throw badRequest('give "seconds" or "ms"');
-      engine.clock.advance(b.ms ?? b.seconds! * 1000);
+      const step = b.ms ?? b.seconds! * 1000;
+      if (engine.clock.state().now + step > LIMITS.maxTimeMs) throw badRequest('the clock cannot pass the year 9999');
+      engine.clock.advance(step);
       return clockView();
     });
     app.post('/clock', {
-      schema: doc(clTags, 'Set the clock', 'Freeze (mode manual), resume (mode real), change speed, or set the time (RFC 3339; forward moves fire what falls due).',
-        { 200: 'clock after', 400: 'bad value' },
-        { body: obj({ mode: { type: 'string', enum: ['manual', 'real'] }, speed: { type: 'number', exclusiveMinimum: 0 }, time: str }) }),
+      schema: doc(clTags, 'Set the clock', 'Freeze (mode manual), resume (mode real), change speed (above 0, at most 1000000), or set the time ' +
+        '(RFC 3339, years 1970 to 9999; forward moves fire what falls due).',
+      { 200: 'clock after', 400: 'bad value' },
+      { body: obj({ mode: { type: 'string', enum: ['manual', 'real'] }, speed: { type: 'number', exclusiveMinimum: 0, maximum: LIMITS.maxSpeed }, time: { type: 'string', maxLength: 64 } }) }),
     }, async (req) => {
       const b = (req.body ?? {}) as { mode?: 'manual' | 'real'; speed?: number; time?: string };
       let at: number | undefined;
       if (b.time !== undefined) {
         at = Date.parse(b.time);
-        if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(b.time) || Number.isNaN(at)) throw badRequest(`time must be RFC 3339, got "${b.time}"`);
+        if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d)$/.test(b.time) || Number.isNaN(at)) throw badRequest(`time must be RFC 3339, got ${JSON.stringify(b.time)}`);
+        if (at < LIMITS.minTimeMs || at > LIMITS.maxTimeMs) throw badRequest('time must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z');
       }
       if (b.mode !== undefined) engine.clock.setMode(b.mode);
       if (b.speed !== undefined) engine.clock.setSpeed(b.speed);
@@ -184,15 +238,27 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
 
     // ---- timing ----
     const tiTags = ['timing'];
+    const jobOps = (op: string) => engine.jobs.has(op) || Object.hasOwn(REALISTIC.jobMs, op);
     app.get('/timing', { schema: doc(tiTags, 'Timing profile', 'Job durations per operation, pair transitions, clone copy seconds per GiB per copy speed (virtual ms).', { 200: 'profile' }) },
       async () => engine.timing);
     app.put('/timing', {
       schema: doc(tiTags, 'Replace the timing profile', 'The body is merged over the profile it names (realistic, instant) or over realistic. Jobs already accepted keep their due times.',
         { 200: 'profile' }, { body: timingSchema }),
-    }, async (req) => { engine.timing = resolveTiming((req.body ?? {}) as Partial<TimingProfile>); return engine.timing; });
+    }, async (req) => {
+      const b = (req.body ?? {}) as Partial<TimingProfile>;
+      checkTimingKeys(b, jobOps);
+      const base = b.name !== undefined && Object.hasOwn(PROFILES, b.name) ? PROFILES[b.name]! : REALISTIC;
+      engine.timing = mergeTiming(base, b);
+      return engine.timing;
+    });
     app.patch('/timing', {
       schema: doc(tiTags, 'Change part of the timing profile', 'The body is merged over the current profile.', { 200: 'profile' }, { body: timingSchema }),
-    }, async (req) => { engine.timing = mergeTiming(engine.timing, (req.body ?? {}) as Partial<TimingProfile>); return engine.timing; });
+    }, async (req) => {
+      const b = (req.body ?? {}) as Partial<TimingProfile>;
+      checkTimingKeys(b, jobOps);
+      engine.timing = mergeTiming(engine.timing, b);
+      return engine.timing;
+    });
 
     // ---- faults ----
     const faTags = ['faults'];
@@ -204,10 +270,11 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
       return faultView(r);
     });
     app.post('/faults', {
-      schema: doc(faTags, 'Add a fault rule', 'Effects: http (status / catalog `error`, Retry-After on 503, 401 expires the session), latency (ms|seconds on the ' +
+      schema: doc(faTags, 'Add a fault rule', `At most ${LIMITS.faultRules} rules (409 limitReached beyond). match.path is a path prefix or a glob ` +
+        '(`*` within a segment, `**` across); regular expressions are refused. Effects: http (status / catalog `error`, Retry-After on 503, 401 expires the session), latency (ms|seconds on the ' +
         'virtual clock, wall, or advance), transport (reset, empty, malformed, garbage; when after|before), job (accepted then Failed with ssb1/ssb2), pair ' +
         '(pairs to PSUE), pool (usedRate %). A pair/pool rule without match applies now, or after afterSeconds of virtual time.',
-      { 201: 'created (and applied, for an immediate rule)', 400: 'invalid rule', 501: 'pair module missing' }, { body: faultSchema }),
+      { 201: 'created (and applied, for an immediate rule)', 400: 'invalid rule', 409: 'too many rules, or the effect could not be applied', 501: 'pair module missing' }, { body: faultSchema }),
     }, async (req, reply) => {
       const { rule, applied } = ctl.addFault(req.body as Parameters<ControlPlane['addFault']>[0]);
       return reply.code(201).send({ ...faultView(rule), ...(applied ? { result: applied } : {}) });
@@ -220,20 +287,21 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
     // ---- journal ----
     const joTags = ['journal'];
     app.get('/journal', {
-      schema: doc(joTags, 'Request journal', 'The last requests to the emulated arrays, oldest first (limit keeps the newest N). status accepts 503, 5xx or a comma list; ' +
-        'fault accepts true, false or a rule id; pending=true lists requests still held.',
+      schema: doc(joTags, 'Request journal', 'The last requests to the emulated arrays, oldest first (limit keeps the newest N). path is a prefix or a glob ' +
+        '(`*` within a segment, `**` across; no regexes); status accepts 503, 5xx or a comma list; fault accepts true, false or a rule id; pending=true lists requests still held.',
       { 200: 'entries' }, {
         querystring: {
           type: 'object',
           properties: {
-            method: str, path: str, status: str, storageDeviceId: str, jobId: { type: 'integer' }, operation: str, fault: str, kind: { type: 'string', enum: ['request', 'event'] },
-            since: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 0 }, pending: { type: 'boolean' },
+            method: str, path: { type: 'string', maxLength: MAX_PATTERN_LENGTH }, status: { type: 'string', maxLength: 100 }, storageDeviceId: str,
+            jobId: intIn(0, Number.MAX_SAFE_INTEGER), operation: str, fault: str, kind: { type: 'string', enum: ['request', 'event'] },
+            since: intIn(0, Number.MAX_SAFE_INTEGER), limit: intIn(0, 100000), pending: { type: 'boolean' },
           },
         },
       }),
     }, async (req) => {
       const f = req.query as JournalFilter;
-      return { data: journal.list(f, f.path === undefined ? undefined : pathMatcher(f.path)), ...journal.stats() };
+      return { data: journal.list(f, f.path === undefined ? undefined : pathMatcher(f.path, 'path')), ...journal.stats() };
     });
     app.delete('/journal', { schema: doc(joTags, 'Clear the journal', 'Sequence numbers continue.', { 200: 'count cleared' }) },
       async () => ({ cleared: journal.clear() }));
@@ -245,7 +313,7 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
     app.get('/seed', { schema: doc(['determinism'], 'Seed', 'The seed of tokens and generated names (null: random).', { 200: 'seed' }) }, async () => ({ seed: ctl.seed }));
     app.post('/seed', {
       schema: doc(['determinism'], 'Reseed', 'Restarts the sequence of tokens and generated names from this seed (null: random). Fault rules added later derive their seeds from it.',
-        { 200: 'seed' }, { body: obj({ seed: { type: ['integer', 'null'], minimum: 0 } }, { required: ['seed'] }) }),
+        { 200: 'seed' }, { body: obj({ seed: seedSchema }, { required: ['seed'] }) }),
     }, async (req) => { ctl.setSeed((req.body as { seed: number | null }).seed); return { seed: ctl.seed }; });
 
     // ---- host I/O (volume content, pool space) ----

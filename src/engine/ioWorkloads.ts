@@ -26,6 +26,10 @@ interface Row {
 export const MAX_RATE = 100_000;
 export const MAX_DURATION_SECONDS = 30 * 24 * 3600;
 export const MAX_IO_BYTES = 64 * 2 ** 20;
+/** Writes one workload may plan (rate × duration): a clock advance over a whole workload stays a bounded amount of work. */
+export const MAX_PLANNED_WRITES = 1_000_000;
+/** Workloads kept at once (running or finished, until deleted). */
+export const MAX_WORKLOADS = 64;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -49,6 +53,7 @@ export function createWorkloads(engine: Engine, io: WorkloadDeps) {
     list: db.prepare('SELECT * FROM io_workloads ORDER BY CAST(substr(id, 2) AS INTEGER)'),
     listOf: db.prepare('SELECT * FROM io_workloads WHERE sid = ? ORDER BY CAST(substr(id, 2) AS INTEGER)'),
     remove: db.prepare('DELETE FROM io_workloads WHERE id = ?'),
+    count: db.prepare('SELECT COUNT(*) FROM io_workloads').pluck(),
     save: db.prepare('UPDATE io_workloads SET writes = ?, next_at = ?, state = ?, error = ?, stopped_at = ? WHERE id = ?'),
     nextDue: db.prepare('SELECT MIN(next_at) FROM io_workloads WHERE next_at IS NOT NULL').pluck(),
     due: db.prepare('SELECT * FROM io_workloads WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, CAST(substr(id, 2) AS INTEGER) LIMIT 64'),
@@ -122,6 +127,8 @@ export function createWorkloads(engine: Engine, io: WorkloadDeps) {
     const bytes = ldev.blocks * BLOCK;
     if (!(input.ratePerSecond > 0 && input.ratePerSecond <= MAX_RATE)) throw bad(`the write rate must be > 0 and <= ${MAX_RATE} writes per second (got ${input.ratePerSecond})`);
     if (!(input.durationSeconds > 0 && input.durationSeconds <= MAX_DURATION_SECONDS)) throw bad(`durationSeconds must be > 0 and <= ${MAX_DURATION_SECONDS}`);
+    const planned = Math.floor(input.ratePerSecond * input.durationSeconds + 1e-9);
+    if (planned > MAX_PLANNED_WRITES) throw bad(`a workload plans at most ${MAX_PLANNED_WRITES} writes (rate × duration; got ${planned}): lower the rate or the duration`);
     const io_bytes = input.ioBytes;
     if (io_bytes % BLOCK !== 0 || io_bytes < BLOCK || io_bytes > MAX_IO_BYTES) throw bad(`ioSize must be whole 512-byte blocks, 512 B to ${MAX_IO_BYTES / 2 ** 20} MiB (got ${io_bytes})`);
     const regionOffset = input.regionOffset;
@@ -132,6 +139,9 @@ export function createWorkloads(engine: Engine, io: WorkloadDeps) {
     if (input.pattern !== null && parsePattern(input.pattern) === null) throw bad('pattern must be text or 0x followed by hex byte pairs, 1 to 4096 bytes');
     if (input.seed !== null && !(Number.isSafeInteger(input.seed) && input.seed >= 0)) throw bad('seed must be a whole number >= 0');
     io.access(input.sid, input.ldevId, 'write');
+    if ((s.count.get() as number) >= MAX_WORKLOADS) {
+      throw new IoRefusal(409, 'limitReached', `at most ${MAX_WORKLOADS} workloads are kept: delete finished ones (DELETE /emulator/v1/io/workloads/{id})`);
+    }
     const n = engine.meta.next('io_workload_id');
     const now = engine.clock.now();
     const tickMs = input.ratePerSecond >= 1 ? 1000 : Math.ceil(1000 / input.ratePerSecond);

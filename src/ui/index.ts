@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { checkJsonBody, controlErrorOf } from '../control/errors.js';
 import type { ControlPlane } from '../control/index.js';
 import type { Engine } from '../engine/context.js';
 import { contentSecurityPolicy, loadAssets, webRoot, type Asset } from './assets.js';
@@ -27,6 +28,8 @@ import { buildView } from './view.js';
 export const UI_PREFIX = '/emulator/ui';
 const CONTROL_PREFIX = '/emulator/v1';
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Open event streams at once (each holds a socket and a listener). */
+export const MAX_STREAMS = 256;
 
 export interface UiOptions { token?: string; version: string }
 export interface WebView { feed: ChangeFeed; assetsLoaded: boolean }
@@ -78,10 +81,12 @@ export async function registerUi(app: FastifyInstance, engine: Engine, control: 
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(String(body))));
     });
-    scope.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, _req, reply) => {
-      const status = error.validation ? 400 : error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-      if (status === 500) engine.log.error({ err: error }, 'web view error');
-      return reply.code(status).send({ error: status === 500 ? 'internal' : 'badRequest', message: error.message });
+    // The control plane's error shape: bad JSON, a bad query, a body too large or of another type are 4xx.
+    scope.setErrorHandler((error: Error, _req, reply) => {
+      const known = controlErrorOf(error);
+      if (known) return reply.code(known.status).send({ error: known.code, message: known.message });
+      engine.log.error({ err: error }, 'web view error');
+      return reply.code(500).send({ error: 'internal', message: error.message });
     });
     scope.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'notFound', message: `no web view resource ${pathOf(req.url)}` }));
 
@@ -107,8 +112,9 @@ export async function registerUi(app: FastifyInstance, engine: Engine, control: 
     });
 
     // ---- sign in and out ----
-    scope.post('/login', async (req, reply) => {
-      const token = (req.body as { token?: unknown } | undefined)?.token;
+    scope.post('/login', { bodyLimit: 64 * 1024 }, async (req, reply) => {
+      const body = req.body;
+      const token = body !== null && typeof body === 'object' && Object.hasOwn(body, 'token') ? (body as { token: unknown }).token : undefined;
       if (!auth.required) return reply.code(303).header('location', `${UI_PREFIX}/`).send();
       if (!auth.matches(token)) return sendLogin(reply, 'That is not the control token.');
       auth.setCookie(req, reply);
@@ -143,7 +149,12 @@ export async function registerUi(app: FastifyInstance, engine: Engine, control: 
 
     // ---- data ----
     scope.get('/api/view', {
-      schema: { querystring: { type: 'object', properties: { storageDeviceId: { type: 'string' }, since: { type: 'integer', minimum: 0 } } } },
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { storageDeviceId: { type: 'string', maxLength: 64 }, since: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } },
+        },
+      },
     }, async (req, reply) => {
       const q = req.query as { storageDeviceId?: string; since?: number };
       // An array that is gone (deleted, or not in the scenario just loaded) falls back to the first one.
@@ -157,7 +168,10 @@ export async function registerUi(app: FastifyInstance, engine: Engine, control: 
       return { data: listScenarios() };
     });
 
-    scope.get('/api/events', (req, reply) => {
+    scope.get('/api/events', (_req, reply) => {
+      if (streams.size >= MAX_STREAMS) {
+        return reply.code(409).send({ error: 'limitReached', message: `at most ${MAX_STREAMS} event streams are open at once: close a page` });
+      }
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -178,17 +192,21 @@ export async function registerUi(app: FastifyInstance, engine: Engine, control: 
     // ---- the control plane, for the page ----
     scope.route({
       method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/api/control/*',
+      // The control plane's own rules for a body: JSON only; its size is checked again by the route it goes to.
+      preParsing: async (req, _reply, payload) => { checkJsonBody(req.headers); return payload; },
       handler: async (req, reply) => {
         const rest = (req.params as { '*': string })['*'];
         if (rest.split('/').some((s) => s === '..' || s === '.') || rest.startsWith('/')) {
           return reply.code(400).send({ error: 'badRequest', message: 'bad control-plane path' });
         }
+        // The router decoded the path: encode each segment again so any name reaches the control plane as it was meant.
+        const path = rest.split('/').map(encodeURIComponent).join('/');
         const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
         const headers: Record<string, string> = { [UI_HEADER]: '1' };
         if (opts.token) headers.authorization = `Bearer ${opts.token}`;
         if (req.body !== undefined) headers['content-type'] = 'application/json';
         const res = await app.inject({
-          method: req.method as 'GET', url: `${CONTROL_PREFIX}/${rest}${query}`, headers,
+          method: req.method as 'GET', url: `${CONTROL_PREFIX}/${path}${query}`, headers,
           ...(req.body !== undefined ? { payload: JSON.stringify(req.body) } : {}),
         });
         const type = res.headers['content-type'];

@@ -62,7 +62,7 @@ describe('control plane: health, version header, OpenAPI, switches', () => {
     for (const [path, methods] of FIXED) {
       expect(Object.keys(doc.body.paths[path] ?? {}).sort(), path).toEqual(expect.arrayContaining(methods));
     }
-    expect(doc.body.paths['/emulator/v1/clock/advance'].post.requestBody.content['application/json'].schema.properties.seconds).toEqual({ type: 'number', minimum: 0 });
+    expect(doc.body.paths['/emulator/v1/clock/advance'].post.requestBody.content['application/json'].schema.properties.seconds).toEqual({ type: 'number', minimum: 0, maximum: 3155760000 });
     const vsp = await t.http.get('/openapi.json');
     expect(vsp.status).toBe(200);
     expect(Object.keys(vsp.body.paths).filter((p) => p.startsWith('/emulator'))).toEqual([]);

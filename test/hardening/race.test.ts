@@ -3,7 +3,7 @@ import type { Response } from 'supertest';
 import { pairService } from '../../src/engine/pairs.js';
 import type { JobRow } from '../../src/store/jobs.js';
 import { INSTANT, ldev, OBJ, SID, snapBody, startApp, type TestApp } from '../api/snapshotKit.js';
-import { createdPairsMissing, invariantViolations } from './invariants.js';
+import { createdPairsMissing, invariantViolations } from '../../src/bench/invariants.js';
 
 /**
  * Races (issue 10 item 9): many clients at once on one pair, one MU, one S-VOL and the session table. Whatever order

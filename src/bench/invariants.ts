@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
-import { PAIR_STATUSES } from '../../src/domain/pairTypes.js';
+import { PAIR_STATUSES } from '../domain/pairTypes.js';
 
 /**
  * The consistency rules of a stored model, read straight from SQLite so they hold for an in-process app and for a
- * database file a killed server left behind (the race and crash tests). Returns one line per violation.
+ * database file a killed server left behind: test/hardening/race.test.ts, crash.test.ts and dist/bench/crash.js.
+ * Returns one line per violation.
  */
 
 type Row = Record<string, unknown>;

@@ -41,8 +41,8 @@ function uiRoutes(controlPaths: string[]): RouteSpec[] {
     r('GET', `${UI}/{*}`, { wild: ['index.html', 'app/main.js', 'nope.js', '../../package.json', 'app/../index.html'] }),
     r('GET', `${UI}/api/view`, { query: [{ name: 'storageDeviceId', schema: { type: 'string' } }, { name: 'since', schema: { type: 'integer', minimum: 0 } }] }),
     r('GET', `${UI}/api/scenarios`),
-    // GET api/events is an endless event stream: only its other methods are sent.
-    r('POST', `${UI}/api/events`),
+    // An endless event stream: the harness takes its status and headers as the answer.
+    r('GET', `${UI}/api/events`),
     r('POST', `${UI}/login`, { body: { type: 'object', properties: { token: { type: 'string' } } } }),
     r('POST', `${UI}/logout`),
     ...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => r(m, `${UI}/api/control/{*}`, { wild: [...proxied, '../v1/reset', './reset', '%2E%2E/reset'] })),
@@ -118,6 +118,12 @@ function send(port: number, r: { method: string; path: string; headers: Record<s
     const headers = { ...r.headers, connection: 'close', ...(r.body ? { 'content-length': String(r.body.length) } : {}) };
     const req = httpRequest({ host: '127.0.0.1', port, method: r.method, path: r.path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
+      if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+        // The web view's event stream never ends: its status and headers are the answer.
+        finish({ status: res.statusCode ?? 0, headers: res.headers, text: '' });
+        req.destroy();
+        return;
+      }
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => finish({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', (e) => finish({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), error: e.message }));
@@ -140,14 +146,19 @@ async function stateText(built: App, token?: string): Promise<string> {
   return JSON.stringify(s);
 }
 
-/** The path a router sees: no scheme and host, unreserved letters decoded, no empty or `.` segments, no trailing slash. */
+/** The path a router sees: no scheme and host, unreserved letters decoded, no empty or `.` segments, `..` resolved, no trailing slash. */
 export function normalizedPath(path: string): string {
   let p = path.replace(/^[a-z]+:\/\/[^/]+/i, '').split('?')[0]!;
   p = p.replace(/%([0-9a-f]{2})/gi, (m, hex: string) => {
     const c = String.fromCharCode(parseInt(hex, 16));
     return /[A-Za-z0-9\-._~]/.test(c) ? c : m;
   });
-  return '/' + p.split('/').filter((seg) => seg !== '' && seg !== '.').join('/');
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '..') out.pop();
+    else if (seg !== '' && seg !== '.') out.push(seg);
+  }
+  return `/${out.join('/')}`;
 }
 
 const PUBLIC_GET = new Set([`${OBJ}/storages`, `${CM}/configuration/version`, '/openapi.json', `${EMU}/health`, UI]);

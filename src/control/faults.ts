@@ -88,9 +88,15 @@ const EFFECT_KEYS: Record<EffectType, string[]> = {
   pool: ['storageDeviceId', 'poolId', 'usedRate'],
 };
 
+let lastPath = '';
+let lastEmbedded = '';
+
 /** The storage-scoped URL forms seen as their embedded twins, so one rule path covers both forms. */
 export function embeddedPath(path: string): string {
-  return path
+  // Every rule asks for the same request's twin: the last answer is kept.
+  if (path === lastPath) return lastEmbedded;
+  lastPath = path;
+  return lastEmbedded = path
     .replace(/^(\/ConfigurationManager\/v1\/objects)\/storages\/[^/]+(?=\/)/, '$1')
     .replace(/^(\/ConfigurationManager\/v1)\/\d{12}(?=\/services\/)/, '$1');
 }
@@ -148,7 +154,9 @@ export function globMatcher(pattern: string, sep: string | null): (s: string) =>
         if (t === c) nn = add(next, nn, i + 1);
         else if (t === -ANY || (t === -STAR && c !== sepCode)) nn = add(next, nn, i);
       }
-      [cur, next] = [next, cur];
+      const done = cur;
+      cur = next;
+      next = done;
       n = nn;
     }
     for (let j = 0; j < n; j++) if (cur[j] === m) return true;
@@ -176,12 +184,17 @@ export function pathMatcher(spec: string, what = 'match.path'): (path: string) =
   let test: (p: string) => boolean;
   if (spec.includes('*')) {
     const glob = globMatcher(spec, '/');
-    test = (p) => glob(p) || (p.length > 1 && p.endsWith('/') && glob(p.slice(0, -1)));
+    const head = spec.slice(0, spec.indexOf('*')); // a cheap refusal of most paths before the automaton runs
+    test = (p) => p.startsWith(head) && (glob(p) || (p.length > 1 && p.endsWith('/') && glob(p.slice(0, -1))));
   } else {
     const prefix = spec.replace(/\/+$/, '');
     test = (p) => prefix === '' || p === prefix || p.startsWith(prefix + '/');
   }
-  return (path) => test(path) || test(embeddedPath(path));
+  return (path) => {
+    if (test(path)) return true;
+    const twin = embeddedPath(path);
+    return twin !== path && test(twin);
+  };
 }
 
 /** An operation test: the name itself, or a glob where `*` matches anything (`snapshot.*`). */

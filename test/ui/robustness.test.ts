@@ -1,5 +1,8 @@
+import { get, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_STREAMS } from '../../src/ui/index.js';
 import { startApp, type TestApp } from '../helpers.js';
+import { startUiServer } from './support.js';
 
 /**
  * The web view's routes and its proxy to the control plane answer odd input with a 4xx in the control plane's error
@@ -9,7 +12,9 @@ import { startApp, type TestApp } from '../helpers.js';
 const UI = '/emulator/ui';
 const TOKEN = 'sesame';
 let t: TestApp;
-afterEach(async () => { await t.close(); });
+const started: TestApp[] = [];
+const start = async (opts: Parameters<typeof startApp>[0] = {}) => { t = await startApp(opts); started.push(t); };
+afterEach(async () => { for (const app of started.splice(0)) await app.close(); });
 
 async function snapshot() {
   const get = async (p: string) => (await t.http.get(`/emulator/v1${p}`).set(bearer)).body;
@@ -32,7 +37,7 @@ function expectError(res: { status: number; body: unknown }, status: number, err
 
 describe('the web view without a control token', () => {
   it('its proxy holds bodies to the control plane\'s rules: bad JSON 400, another type 415, too large 413, never 5xx', async () => {
-    t = await startApp();
+    await start();
     bearer = {};
     const before = await snapshot();
     const post = (path: string, body: string, type = 'application/json') => t.http.post(`${UI}/api/control/${path}`).set('content-type', type).send(body);
@@ -59,14 +64,14 @@ describe('the web view without a control token', () => {
   });
 
   it('a name with spaces or reserved characters reaches the control plane as it was meant', async () => {
-    t = await startApp();
+    await start();
     bearer = {};
     expectError(await t.http.get(`${UI}/api/control/faults/f%201%3Fx%23y`), 404, 'notFound', 'no fault f 1?x#y');
     expectError(await t.http.delete(`${UI}/api/control/arrays/a%2Fb`), 404, 'notFound', /a\/b/);
   });
 
   it('api/view: a bad query is 400; an unknown or odd array id shows the first array', async () => {
-    t = await startApp();
+    await start();
     bearer = {};
     for (const [q, message] of [['since=-1', 'querystring/since must be >= 0'], ['since=abc', 'querystring/since must be integer'],
       ['since=1e308', /^querystring\/since must be <= /], [`storageDeviceId=${'9'.repeat(100)}`, 'querystring/storageDeviceId must NOT have more than 64 characters']] as const) {
@@ -81,7 +86,7 @@ describe('the web view without a control token', () => {
   });
 
   it('login and logout take any body without failing; bad JSON is 400, too large 413', async () => {
-    t = await startApp();
+    await start();
     bearer = {};
     for (const [body, type] of [['[1]', 'application/json'], ['"x"', 'application/json'], ['7', 'application/json'], ['null', 'application/json'],
       ['', 'application/json'], ['token=x', 'application/x-www-form-urlencoded'], ['{"token":{}}', 'application/json']]) {
@@ -97,7 +102,7 @@ describe('the web view without a control token', () => {
 
 describe('the web view with a control token', () => {
   it('login without a token, with a token of the wrong type or a JSON array shows the form again (401); the API asks for the token', async () => {
-    t = await startApp({ controlToken: TOKEN });
+    await start({ controlToken: TOKEN });
     bearer = { authorization: `Bearer ${TOKEN}` };
     const before = await snapshot();
     for (const [body, type] of [['', 'application/x-www-form-urlencoded'], ['other=1', 'application/x-www-form-urlencoded'],
@@ -118,5 +123,37 @@ describe('the web view with a control token', () => {
     expectError(await t.http.post(`${UI}/api/control/clock/advance`).set(bearer).set('content-type', 'application/json').send('{"seconds":-1}'),
       400, 'badRequest', 'body/seconds must be >= 0');
     await expectHealthyAndUnchanged(before);
+  });
+});
+
+describe('event streams', () => {
+  it(`at most ${MAX_STREAMS} are open at once: the next is 409 limitReached until one closes`, async () => {
+    const server = await startUiServer();
+    const open = (): Promise<IncomingMessage> => new Promise((resolve, reject) => {
+      get(`${server.base}${UI}/api/events`, { agent: false }, resolve).on('error', reject);
+    });
+    const streams: IncomingMessage[] = [];
+    try {
+      for (let i = 0; i < MAX_STREAMS; i++) streams.push(await open());
+      expect(streams.every((r) => r.statusCode === 200)).toBe(true);
+      const refused = await open();
+      let text = '';
+      for await (const chunk of refused) text += chunk;
+      expect(refused.statusCode).toBe(409);
+      expect(JSON.parse(text)).toEqual({ error: 'limitReached', message: `at most ${MAX_STREAMS} event streams are open at once: close a page` });
+      const closed = new Promise((r) => streams[0]!.socket.once('close', r));
+      streams.shift()!.destroy();
+      await closed;
+      for (let i = 0; i < 50; i++) { // the server sees the close a moment after the client
+        const again = await open();
+        if (again.statusCode === 200) { streams.push(again); break; }
+        again.resume();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(streams.length).toBe(MAX_STREAMS);
+    } finally {
+      for (const r of streams) r.destroy();
+      await server.close();
+    }
   });
 });

@@ -109,7 +109,7 @@ function legitimate5xx(surface: Surface, a: Answer, r: FuzzRequest, uiBuilt: boo
 }
 
 /** One HTTP exchange on loopback, the path sent as is; bounded in wall time. */
-function send(port: number, r: { method: string; path: string; headers: Record<string, string>; body?: Buffer }, timeoutMs = 15_000): Promise<Answer> {
+function send(port: number, r: { method: string; path: string; headers: Record<string, string>; body?: Buffer }, timeoutMs = 5_000): Promise<Answer> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (a: Answer) => { if (!done) { done = true; clearTimeout(timer); resolve(a); } };
@@ -181,7 +181,8 @@ function validCredential(r: FuzzRequest): boolean {
 export function reproducer(r: FuzzRequest): string {
   const h = Object.entries(r.headers).filter(([k]) => k !== 'host').map(([k, v]) => ` -H '${k}: ${v}'`).join('');
   const body = r.body ? (r.body.length > 200 ? ` --data-binary '<${r.bodyKind}, ${r.body.length} bytes: ${r.body.subarray(0, 60).toString('utf8')}...>'` : ` --data-binary '${r.body.toString('utf8')}'`) : '';
-  return `curl -sS -X ${r.method} --path-as-is 'http://HOST${r.path.replace(/^[a-z]+:\/\/[^/]+/i, '')}'${h}${body}` + (r.form === 'absolute' ? '  (absolute-form request line)' : '');
+  const path = r.path.replace(/^[a-z]+:\/\/[^/]+/i, '').replace(/(.)\1{39,}/g, (run, c: string) => `$(printf '${c}%.0s' {1..${run.length}})`);
+  return `curl -sS -X ${r.method} --path-as-is "http://HOST${path}"${h}${body}` + (r.form === 'absolute' ? '  (absolute-form request line)' : '');
 }
 
 export async function startFuzzHarness(opts: { controlToken?: string } = {}): Promise<FuzzHarness> {
@@ -363,6 +364,15 @@ export function hostileRequests(h: Pick<FuzzHarness, 'host' | 'creds' | 'routes'
       add('DELETE', p, {}, undefined, `DELETE ${path}`, 'none', form);
     }
   }
+  // URLs the router cannot take (a malformed percent-escape, an id over the router's 500-character limit) on the
+  // control plane and the web view: answered in their dialect, not the array's.
+  for (const p of [`${EMU}/checkpoints/%C0%AF`, `${EMU}/checkpoints/%zz`, `${EMU}/io/workloads/%`, `${EMU}/checkpoints/${'a'.repeat(600)}`,
+    `${UI}/api/control/%zz`, `${UI}/${'a'.repeat(600)}`]) {
+    add('GET', p, bearer, undefined, `GET ${p.slice(0, 40)}`, 'bearerValid');
+    add('DELETE', p, bearer, undefined, `DELETE ${p.slice(0, 40)}`, 'bearerValid');
+  }
+  // An event stream asked for with HEAD: answered (headers), not held open with nothing sent.
+  add('HEAD', `${UI}/api/events`, bearer, undefined, `HEAD ${UI}/api/events`, 'bearerValid');
   for (const p of [`//emulator/v1/state`, `/%65mulator/v1/state`, `http://${h.host}/emulator/v1/state`, '//emulator/v1/reset']) {
     add(p.endsWith('reset') ? 'POST' : 'GET', p, {}, p.endsWith('reset') ? '{}' : undefined, `GET ${EMU}/state`, 'none', 'nonCanonical');
   }

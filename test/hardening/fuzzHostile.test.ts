@@ -20,6 +20,6 @@ describe('fuzz: the hostile requests of issue 10', () => {
       const { answer, problems } = await h.runOne(r);
       for (const p of problems) found.push(`${p}\n    answered ${answer.status} to ${reproducer(r)}`);
     }
-    expect(found, `${found.length} findings:\n${found.join('\n')}`).toEqual([]);
+    expect(found.length, `${found.length} findings:\n${found.join('\n')}`).toBe(0);
   }, 120_000);
 });

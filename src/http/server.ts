@@ -77,6 +77,7 @@ export async function createServer(engine: Engine, opts: ServerOptions = {}): Pr
     frameworkErrors: (error: Error & { code?: string }, req: FastifyRequest, reply: FastifyReply) => {
       if (opts.version) reply.header('x-vsp-emulator', opts.version);
       const detail = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'the object ID is too long' : 'the URL is not correctly encoded';
+      if (isEmulatorPath(req.url)) return reply.code(400).type('application/json').send({ error: 'badRequest', message: detail });
       return sendError(engine, req, reply, new VspError('invalidValue', { attribute: 'URL', value: detail }));
     },
     // `code.optimize: false` skips ajv's code-optimising passes: same validation, schemas compile ~2x faster (start-up).

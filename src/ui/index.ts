@@ -168,16 +168,16 @@ export async function registerUi(app: FastifyInstance, engine: Engine, control: 
       return { data: listScenarios() };
     });
 
-    scope.get('/api/events', (_req, reply) => {
+    scope.get('/api/events', (req, reply) => {
       if (streams.size >= MAX_STREAMS) {
         return reply.code(409).send({ error: 'limitReached', message: `at most ${MAX_STREAMS} event streams are open at once: close a page` });
       }
+      const head = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-vsp-emulator': opts.version };
+      // HEAD (Fastify's automatic twin of GET) learns the headers; a stream it could never read would stay open.
+      if (req.method === 'HEAD') return reply.code(200).headers(head).send();
       reply.hijack();
       const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive',
-        'x-accel-buffering': 'no', 'x-vsp-emulator': opts.version,
-      });
+      res.writeHead(200, { ...head, connection: 'keep-alive', 'x-accel-buffering': 'no' });
       const send = (seq: number) => { res.write(`id: ${seq}\nevent: change\ndata: {"seq":${seq},"epoch":${feed.epoch}}\n\n`); };
       res.write('retry: 1000\n\n');
       send(feed.seq);

@@ -92,17 +92,7 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
     const routes: RouteOptions[] = [];
     app.addHook('onRoute', (r) => { routes.push(r); });
 
-    // A web page on another site could otherwise POST (a text/plain "simple" request needs no preflight) to reset or
-    // fault an emulator running on a developer's machine: browsers name the page's origin, tools send none.
-    app.addHook('onRequest', async (req, reply) => {
-      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
-      const origin = req.headers.origin;
-      const crossSite = req.headers['sec-fetch-site'] === 'cross-site' ||
-        (typeof origin === 'string' && origin !== 'null' && hostOf(origin) !== String(req.headers.host ?? '').toLowerCase());
-      if (crossSite || origin === 'null') {
-        return reply.code(403).send({ error: 'crossSite', message: 'control-plane changes are not accepted from another site\'s page' });
-      }
-    });
+    // Cross-site pages and foreign Host names are refused by the gate in front of every request (src/http/gate.ts).
 
     if (opts.token) {
       const want = digest(opts.token);
@@ -319,9 +309,4 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
     // ---- host I/O (volume content, pool space) ----
     ioRoutes(app, engine);
   };
-}
-
-/** `http://127.0.0.1:23450` → `127.0.0.1:23450` (what the Host header of a same-origin request carries). */
-function hostOf(origin: string): string {
-  try { return new URL(origin).host.toLowerCase(); } catch { return ''; }
 }

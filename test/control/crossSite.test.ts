@@ -26,4 +26,18 @@ describe('control plane and cross-site pages', () => {
     expect(tool.status).toBe(200);
     expect((await t.http.get('/emulator/v1/clock')).body.epochMs).toBe(before + 10000);
   });
+
+  it('guards the web view\'s proxy the same way: a text/plain reset from another site, or by a rebound Host name, changes nothing', async () => {
+    expect((await t.http.post(`${OBJ}/ldevs`).set(t.auth).send({ ldevId: 50, poolId: 0, byteFormatCapacity: '1G' })).body.state).toBe('Succeeded');
+    const viaProxy = await t.http.post('/emulator/ui/api/control/reset').set('Origin', 'http://evil.example').set('Content-Type', 'text/plain').send('{}');
+    expect(viaProxy.status).toBe(403);
+    expect(viaProxy.body).toEqual({ error: 'crossSite', message: "control-plane changes are not accepted from another site's page" });
+    const rebound = await t.http.post('/emulator/ui/api/control/reset').set('Host', 'evil.example:23450').set('Origin', 'http://evil.example:23450')
+      .set('Content-Type', 'application/json').send('{}');
+    expect(rebound.status).toBe(403);
+    expect(rebound.body.error).toBe('hostNotAllowed');
+    const read = await t.http.get('/emulator/v1/journal').set('Host', 'evil.example:23450');
+    expect(read.status).toBe(403);
+    expect((await t.http.get(`${OBJ}/ldevs/50`).set(t.auth)).body.emulationType).toBe('OPEN-V-CVS');
+  });
 });

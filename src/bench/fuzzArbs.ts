@@ -48,6 +48,8 @@ export interface Credentials {
   /** The control plane's token (none: the control plane is open). */
   controlToken?: string;
   storageDeviceId: string;
+  /** The token of a session that has expired (idle past its aliveTime). */
+  expiredToken?: string;
 }
 
 export const PROTO_KEYS = ['__proto__', 'constructor', 'toString', 'prototype', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
@@ -219,6 +221,7 @@ function credentialArb(route: RouteSpec, c: Credentials): fc.Arbitrary<{ cred: s
       { cred: 'sessionValid', headers: { authorization: `Session ${c.sessionToken}` } },
       { cred: 'sessionValid', headers: { authorization: `Session ${c.sessionToken}` } },
       { cred: 'sessionWrong', headers: { authorization: 'Session 0123456789abcdef' } },
+      { cred: 'sessionExpired', headers: { authorization: `Session ${c.expiredToken ?? 'expired'}` } },
       { cred: 'sessionProto', headers: { authorization: 'Session __proto__' } },
       { cred: 'basicValid', headers: { authorization: basic(c.user, c.password) } },
       { cred: 'basicWrong', headers: { authorization: basic(c.user, 'wrong') } },

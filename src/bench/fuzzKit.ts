@@ -193,11 +193,15 @@ export async function startFuzzHarness(opts: { controlToken?: string } = {}): Pr
   const host = `127.0.0.1:${port}`;
   const ctl = built.control!;
   const bearer = { authorization: `Bearer ${controlToken}` };
-  const login = await built.app.inject({ method: 'POST', url: `${OBJ}/sessions`, headers: { authorization: `Basic ${Buffer.from('maintenance:raid-maintenance').toString('base64')}` } });
-  if (login.statusCode !== 200) throw new Error(`fuzz harness: login answered ${login.statusCode}`);
+  const basicAuth = { authorization: `Basic ${Buffer.from('maintenance:raid-maintenance').toString('base64')}` };
+  // A session left to expire (idle longer than its aliveTime; the row stays until a request shows its token), then ours.
+  const old = await built.app.inject({ method: 'POST', url: `${OBJ}/sessions`, headers: basicAuth, payload: { aliveTime: 1 } });
+  built.engine.clock.advance(2000);
+  const login = await built.app.inject({ method: 'POST', url: `${OBJ}/sessions`, headers: basicAuth });
+  if (login.statusCode !== 200 || old.statusCode !== 200) throw new Error(`fuzz harness: login answered ${login.statusCode}, ${old.statusCode}`);
   const creds: Credentials = {
     sessionToken: (JSON.parse(login.body) as { token: string }).token, user: 'maintenance', password: 'raid-maintenance', controlToken,
-    storageDeviceId: built.engine.defaultSid(),
+    storageDeviceId: built.engine.defaultSid(), expiredToken: (JSON.parse(old.body) as { token: string }).token,
   };
   // A pair, its group and an S-VOL, so pair and group routes have something to act on.
   const auth = { authorization: `Session ${creds.sessionToken}`, 'content-type': 'application/json', 'x-vsp-emulator-instant': '1' };
@@ -360,6 +364,7 @@ export function hostileRequests(h: Pick<FuzzHarness, 'host' | 'creds' | 'routes'
     for (const [form, p] of forms) {
       add('GET', p, {}, undefined, `GET ${path}`, 'none', form);
       add('GET', p, { authorization: 'Session 0123456789abcdef' }, undefined, `GET ${path}`, 'sessionWrong', form);
+      add('GET', p, { authorization: `Session ${h.creds.expiredToken}` }, undefined, `GET ${path}`, 'sessionExpired', form);
       add('GET', p, { authorization: `Basic ${Buffer.from('maintenance:wrong').toString('base64')}` }, undefined, `GET ${path}`, 'basicWrong', form);
       add('DELETE', p, {}, undefined, `DELETE ${path}`, 'none', form);
     }

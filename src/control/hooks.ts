@@ -28,6 +28,12 @@ interface RequestState {
   transport?: FaultEffect;
 }
 
+/** The declared body size, when the client sent one (a chunked body has none). */
+const contentLength = (req: FastifyRequest): number | undefined => {
+  const n = Number(req.headers['content-length']);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+};
+
 const isControl = (url: string) => url === '/emulator' || url.startsWith('/emulator/');
 const pathOf = (url: string) => {
   const p = url.split('?')[0]!;
@@ -100,6 +106,7 @@ export interface WireDeps {
 /**
  * Installs the journal and fault hooks on the root instance (every route, every 404). Callback-style hooks and
  * lazy work (facts only when rules exist, bodies parsed only when the journal is read) keep the hot read path cheap.
+ * Response payloads are kept as the string or Buffer sent (no copy) up to the journal's per-body cap.
  */
 export function installWireHooks(app: FastifyInstance, deps: WireDeps): void {
   const { engine, faults, journal, holds } = deps;
@@ -172,7 +179,7 @@ export function installWireHooks(app: FastifyInstance, deps: WireDeps): void {
   function finishBroken(st: RequestState, kind: string): void {
     st.entry.pending = false;
     st.entry.status = null;
-    st.entry.responseBody = { transport: kind };
+    journal.setResponseBody(st.entry, { transport: kind });
     st.entry.durationMs = Math.round(performance.now() - st.started);
   }
 
@@ -184,7 +191,10 @@ export function installWireHooks(app: FastifyInstance, deps: WireDeps): void {
   app.addHook('preValidation', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     const st = states.get(req.raw);
     if (!st) return done();
-    st.entry.requestBody = req.body;
+    // Only a caller whose credentials were verified gets its body kept (an unknown URL or a refused login keeps none).
+    if (req.body !== undefined && (req.vsp as FastifyRequest['vsp'] | undefined)?.userId) {
+      journal.setRequestBody(st.entry, req.body, contentLength(req));
+    }
     const rule = faults.has('request') ? faults.decide('request', factsOf(st)) : null;
     if (!rule) return done();
     const e = rule.effect;
@@ -250,7 +260,7 @@ export function installWireHooks(app: FastifyInstance, deps: WireDeps): void {
     }
     if (st.fault) reply.header(FAULT_HEADER, st.fault.id);
     st.entry.status = reply.statusCode;
-    st.entry.responseBody = out;
+    journal.setResponseBody(st.entry, out);
     const job = reply.getHeader('x-vsp-job-id');
     if (job !== undefined) st.entry.jobId = Number(job);
     if (st.transport) {
@@ -262,7 +272,7 @@ export function installWireHooks(app: FastifyInstance, deps: WireDeps): void {
       }
       const text = typeof out === 'string' ? out : Buffer.isBuffer(out) ? out.toString('utf8') : JSON.stringify(out ?? {});
       out = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
-      st.entry.responseBody = out;
+      journal.setResponseBody(st.entry, out);
     }
     if (!st.latency) return done(null, out);
     holds.hold(st.latency, st.entry.storageDeviceId).then(() => done(null, out), done);

@@ -37,12 +37,14 @@ export interface JournalEntry {
 }
 
 /**
- * An entry as recorded: the time as a number and bodies/headers as they came (the hot path does no copying or
- * parsing); `list()` turns them into the JournalEntry a client reads.
+ * An entry as recorded: the time as a number, headers as they came, bodies as the journal stores them (text or a
+ * Buffer up to the per-body cap, or a small summary object; never a live request object); `list()` turns them into
+ * the JournalEntry a client reads. `bytes` is what its bodies count against the journal's byte budget.
  */
 export interface RawEntry extends Omit<JournalEntry, 'time' | 'requestHeaders'> {
   timeMs: number;
   requestHeaders: Record<string, string | string[] | undefined>;
+  bytes: number;
 }
 
 export interface JournalFilter {
@@ -50,7 +52,15 @@ export interface JournalFilter {
   fault?: string; since?: number; limit?: number; pending?: boolean; kind?: string;
 }
 
-const MAX_BODY_CHARS = 64 * 1024;
+/**
+ * Memory bounds: each stored body is at most `bodyBytes` of text (a larger one is kept as `{truncated: true, bytes}`),
+ * all stored bodies together at most `byteBudget` (oldest entries dropped first), and a body is shown only if it
+ * nests at most `depth` levels.
+ */
+export const JOURNAL_LIMITS = { bodyBytes: 64 * 1024, byteBudget: 16 * 1024 * 1024, depth: 64 } as const;
+
+/** What a client reads in place of a value the journal does not show. */
+export const REDACTED = '<redacted>';
 
 /**
  * Buffers that hold JSON text (list answers rendered by SQLite): the journal records them as the text they are, as
@@ -58,27 +68,71 @@ const MAX_BODY_CHARS = 64 * 1024;
  */
 export const jsonBuffers = new WeakSet<Buffer>();
 
-/** A body as the journal keeps it: JSON values as they are, large ones summarised. */
-export function journalBody(body: unknown): unknown {
-  const value = Buffer.isBuffer(body) && jsonBuffers.has(body) ? body.toString('utf8') : body;
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'string') {
-    if (value.length === 0) return null;
-    if (value.length > MAX_BODY_CHARS) return { truncated: true, chars: value.length };
-    try { return JSON.parse(value); } catch { return value; }
+type Summary = { truncated: true; bytes?: number };
+const summary = (bytes?: number): Summary => (bytes === undefined ? { truncated: true } : { truncated: true, bytes });
+
+/**
+ * A body as the journal stores it, and what it counts against the budget. Strings and Buffers up to the cap are
+ * kept as they are (no copy, no parse: the hot path); other values (a parsed request body) become JSON text,
+ * unless the sender's Content-Length already says they are over the cap.
+ */
+export function storeBody(body: unknown, declaredBytes?: number): { stored: unknown; bytes: number } {
+  const cap = JOURNAL_LIMITS.bodyBytes;
+  if (body === undefined || body === null || body === '') return { stored: null, bytes: 0 };
+  if (typeof body === 'string') {
+    return body.length > cap ? { stored: summary(Buffer.byteLength(body)), bytes: 0 } : { stored: body, bytes: body.length };
   }
-  if (Buffer.isBuffer(value)) return value.length > MAX_BODY_CHARS ? { truncated: true, bytes: value.length } : value.toString('utf8');
-  const text = JSON.stringify(value);
-  return text.length > MAX_BODY_CHARS ? { truncated: true, chars: text.length } : value;
+  if (Buffer.isBuffer(body)) return body.length > cap ? { stored: summary(body.length), bytes: 0 } : { stored: body, bytes: body.length };
+  if (declaredBytes !== undefined && declaredBytes > cap) return { stored: summary(declaredBytes), bytes: 0 };
+  let text: string | undefined;
+  try { text = JSON.stringify(body); } catch { /* cyclic, too deep or a stream: summarised */ }
+  if (typeof text !== 'string') return { stored: summary(declaredBytes), bytes: 0 };
+  return text.length > cap ? { stored: summary(Buffer.byteLength(text)), bytes: 0 } : { stored: text, bytes: text.length };
 }
 
-/** Headers with credentials redacted (the scheme stays, so a test can see Basic vs Session). */
+/** Keys whose values are credentials: shown as `<redacted>` wherever they appear in a body. */
+const SECRET_KEY = /token|passw|secret/i;
+/** The invalid-token error quotes the token it refused (KART40006-E). */
+const TOKEN_IN_TEXT = /\(token = [^)]*\)/g;
+
+/**
+ * A stored body as a client reads it: JSON parsed, credentials redacted, anything deeper than the depth limit
+ * (or otherwise unreadable) summarised. Never throws, whatever was stored.
+ */
+export function journalBody(stored: unknown): unknown {
+  if (stored === undefined || stored === null) return null;
+  const text = Buffer.isBuffer(stored) ? stored.toString('utf8') : stored;
+  if (typeof text !== 'string') return stored; // a summary or a note the journal made itself
+  if (text.length === 0) return null;
+  let value: unknown;
+  try { value = JSON.parse(text); } catch { return text.replace(TOKEN_IN_TEXT, `(token = ${REDACTED})`); }
+  try { return redact(value, 0); } catch { return summary(Buffer.byteLength(text)); }
+}
+
+/** A copy with secrets redacted; throws beyond the depth limit (the caller summarises). */
+function redact(v: unknown, depth: number): unknown {
+  if (typeof v === 'string') return v.includes('(token = ') ? v.replace(TOKEN_IN_TEXT, `(token = ${REDACTED})`) : v;
+  if (v === null || typeof v !== 'object') return v;
+  if (depth >= JOURNAL_LIMITS.depth) throw new RangeError('too deep');
+  if (Array.isArray(v)) return v.map((x) => redact(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const value = SECRET_KEY.test(k) && (typeof x === 'string' || typeof x === 'number') ? REDACTED : redact(x, depth + 1);
+    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true }); // `__proto__` stays data
+  }
+  return out;
+}
+
+const SECRET_HEADERS = new Set(['authorization', 'remote-authorization', 'proxy-authorization']);
+
+/** Headers with credentials redacted (the scheme stays, so a test can see Basic vs Session); cookies hidden. */
 export function journalHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
     if (v === undefined) continue;
     const value = Array.isArray(v) ? v.join(', ') : String(v);
-    out[k] = k === 'authorization' || k === 'remote-authorization' ? value.replace(/^(\S+)\s+.*$/s, '$1 <redacted>') : value;
+    const scheme = SECRET_HEADERS.has(k) ? /^(\S+)\s+\S/.exec(value) : null;
+    out[k] = scheme ? `${scheme[1]} ${REDACTED}` : SECRET_HEADERS.has(k) || k === 'cookie' ? REDACTED : value;
   }
   return out;
 }
@@ -86,7 +140,10 @@ export function journalHeaders(headers: Record<string, string | string[] | undef
 /** Path matching shared by fault rules and journal filters (see `pathMatcher` in faults.ts). */
 export type PathTest = (path: string) => boolean;
 
-/** A ring of the last `capacity` entries: adding is O(1) whatever the size (the hot path of every request). */
+/**
+ * A ring of the last `capacity` entries whose stored bodies together stay within a byte budget (oldest entries
+ * dropped first): adding is O(1) whatever the size (the hot path of every request).
+ */
 export class Journal {
   private ring: Array<RawEntry | undefined>;
   /** Index of the oldest entry; `count` entries follow it (wrapping). */
@@ -94,8 +151,9 @@ export class Journal {
   private count = 0;
   private seq = 0;
   private dropped = 0;
+  private bytes = 0;
 
-  constructor(private capacity = 1000) {
+  constructor(private capacity = 1000, private byteBudget: number = JOURNAL_LIMITS.byteBudget) {
     this.ring = new Array<RawEntry | undefined>(capacity);
   }
 
@@ -110,21 +168,76 @@ export class Journal {
     kept.forEach((e, i) => { this.ring[i] = e; });
     this.head = 0;
     this.count = kept.length;
+    this.bytes = kept.reduce((sum, e) => sum + e.bytes, 0);
+  }
+
+  /** Changes the byte budget of stored bodies (at least one body's cap); drops the oldest entries beyond it. */
+  setByteBudget(n: number): void {
+    this.byteBudget = Math.max(JOURNAL_LIMITS.bodyBytes, n);
+    this.evict();
   }
 
   /** Adds an entry (arrival of a request, or an event) and returns it for later completion. */
-  add(partial: Omit<RawEntry, 'seq'>): RawEntry {
+  add(partial: Omit<RawEntry, 'seq' | 'bytes'>): RawEntry {
     const entry = partial as RawEntry;
     entry.seq = ++this.seq;
+    entry.bytes = 0;
+    if (entry.requestBody !== null || entry.responseBody !== null) {
+      const req = storeBody(entry.requestBody);
+      const res = storeBody(entry.responseBody);
+      entry.requestBody = req.stored;
+      entry.responseBody = res.stored;
+      entry.bytes = req.bytes + res.bytes;
+    }
     if (this.count < this.capacity) {
       this.ring[(this.head + this.count) % this.capacity] = entry;
       this.count++;
     } else {
+      this.bytes -= this.ring[this.head]!.bytes;
       this.ring[this.head] = entry;
       this.head = (this.head + 1) % this.capacity;
       this.dropped++;
     }
+    this.bytes += entry.bytes;
+    this.evict();
     return entry;
+  }
+
+  /**
+   * Stores what a request sent (capped; see `storeBody`). `declaredBytes` is its Content-Length, so a body over
+   * the cap is summarised without being serialised. An entry already dropped keeps nothing.
+   */
+  setRequestBody(entry: RawEntry, body: unknown, declaredBytes?: number): void {
+    this.setBody(entry, 'requestBody', body, declaredBytes);
+  }
+
+  /** Stores what a request was answered (a string or Buffer payload, kept without copying up to the cap). */
+  setResponseBody(entry: RawEntry, payload: unknown): void {
+    this.setBody(entry, 'responseBody', payload);
+  }
+
+  private setBody(entry: RawEntry, field: 'requestBody' | 'responseBody', body: unknown, declaredBytes?: number): void {
+    const live = this.count > 0 && entry.seq >= this.ring[this.head]!.seq;
+    if (!live) { entry[field] = null; return; }
+    const before = entry[field];
+    const { stored, bytes } = storeBody(body, declaredBytes);
+    const previous = typeof before === 'string' || Buffer.isBuffer(before) ? before.length : 0;
+    entry[field] = stored;
+    entry.bytes += bytes - previous;
+    this.bytes += bytes - previous;
+    this.evict();
+  }
+
+  /** Drops the oldest entries while the stored bodies are over budget (the newest entry always stays). */
+  private evict(): void {
+    while (this.bytes > this.byteBudget && this.count > 1) {
+      const oldest = this.ring[this.head]!;
+      this.ring[this.head] = undefined;
+      this.head = (this.head + 1) % this.capacity;
+      this.count--;
+      this.dropped++;
+      this.bytes -= oldest.bytes;
+    }
   }
 
   /** Entries matching the filter, oldest first; `limit` keeps the newest N. */
@@ -152,11 +265,13 @@ export class Journal {
     this.head = 0;
     this.count = 0;
     this.dropped = 0;
+    this.bytes = 0;
     return n;
   }
 
+  /** Sizes and limits; `bytes` is what the stored bodies hold now, out of `byteBudget`. */
   stats() {
-    return { capacity: this.capacity, size: this.count, dropped: this.dropped, lastSeq: this.seq };
+    return { capacity: this.capacity, size: this.count, dropped: this.dropped, lastSeq: this.seq, bytes: this.bytes, byteBudget: this.byteBudget };
   }
 
   private ordered(): RawEntry[] {
@@ -166,14 +281,13 @@ export class Journal {
   }
 }
 
-/** The entry a client reads: RFC 3339 time, redacted headers, JSON bodies. */
+/** The entry a client reads: RFC 3339 time, redacted headers, JSON bodies with credentials redacted. */
 function view(e: RawEntry): JournalEntry {
-  const { timeMs, requestHeaders, requestBody, responseBody, ...rest } = e;
   return {
-    seq: rest.seq, kind: rest.kind, time: new Date(timeMs).toISOString(), method: rest.method, url: rest.url, path: rest.path,
-    storageDeviceId: rest.storageDeviceId, userId: rest.userId, requestHeaders: journalHeaders(requestHeaders),
-    requestBody: journalBody(requestBody), status: rest.status, responseBody: journalBody(responseBody), jobId: rest.jobId,
-    operation: rest.operation, fault: rest.fault, pending: rest.pending, durationMs: rest.durationMs,
+    seq: e.seq, kind: e.kind, time: new Date(e.timeMs).toISOString(), method: e.method, url: e.url, path: e.path,
+    storageDeviceId: e.storageDeviceId, userId: e.userId, requestHeaders: journalHeaders(e.requestHeaders),
+    requestBody: journalBody(e.requestBody), status: e.status, responseBody: journalBody(e.responseBody), jobId: e.jobId,
+    operation: e.operation, fault: e.fault, pending: e.pending, durationMs: e.durationMs,
   };
 }
 

@@ -79,7 +79,9 @@ describe('journal', () => {
     expect(after.body).toMatchObject({ capacity: 1000, size: 1, dropped: 0, lastSeq: 4 });
     expect(after.body.data[0]).toMatchObject({ seq: 4, path: `${OBJ}/ldevs/2` });
 
-    expect((await t.http.put(`${EMU}/journal/settings`).send({ capacity: 2 })).body).toEqual({ capacity: 2, size: 1, dropped: 0, lastSeq: 4 });
+    expect((await t.http.put(`${EMU}/journal/settings`).send({ capacity: 2 })).body).toEqual({
+      capacity: 2, size: 1, dropped: 0, lastSeq: 4, bytes: expect.any(Number), byteBudget: 16 * 1024 * 1024,
+    });
     for (const id of [0, 1, 3]) await t.http.get(`${OBJ}/ldevs/${id}`).set(t.auth);
     const small = await t.http.get(`${EMU}/journal`);
     expect(small.body).toMatchObject({ capacity: 2, size: 2, dropped: 2, lastSeq: 7 });

@@ -6,10 +6,10 @@
  * error bodies, state changed by refused requests, an unhealthy server afterwards), grouped, one reproducer each.
  * Exit status 1 when any 5xx or other finding was seen.
  *
- *   npm run build && node dist/bench/fuzz.js [--runs 10000] [--seed 42] [--surface api|control|ui]
+ *   npm run build && node dist/bench/fuzz.js [--runs 10000] [--seed 42] [--surface api|control|ui] [--well-formed]
  */
 import fc from 'fast-check';
-import { anyRequestArb, type FuzzRequest } from './fuzzArbs.js';
+import { anyRequestArb, wellFormedArb, type FuzzRequest } from './fuzzArbs.js';
 import { findingKey, reproducer, startFuzzHarness } from './fuzzKit.js';
 
 function arg(name: string): string | undefined {
@@ -23,13 +23,15 @@ async function main(): Promise<void> {
   const only = arg('surface');
   const h = await startFuzzHarness();
   const routes = h.routes.filter((r) => !only || r.surface === only);
-  const arb = anyRequestArb(routes, h.creds, h.host);
+  // --well-formed: requests a careful client sends (they reach the handlers and the engine) instead of malformed ones.
+  const wellFormed = process.argv.includes('--well-formed');
+  const arb = wellFormed ? fc.oneof(...routes.map((r) => wellFormedArb(r, h.creds, h.host))) : anyRequestArb(routes, h.creds, h.host);
   const started = performance.now();
   let fiveXx = 0;
   let other = 0;
   const statuses = new Map<number, number>();
   const findings = new Map<string, { count: number; example: FuzzRequest; problem: string }>();
-  process.stdout.write(`fuzz: ${runs} requests over ${routes.length} routes (api ${routes.filter((r) => r.surface === 'api').length}, ` +
+  process.stdout.write(`fuzz: ${runs} ${wellFormed ? 'well-formed' : 'malformed'} requests over ${routes.length} routes (api ${routes.filter((r) => r.surface === 'api').length}, ` +
     `control ${routes.filter((r) => r.surface === 'control').length}, ui ${routes.filter((r) => r.surface === 'ui').length}), seed ${seed}\n`);
   const batch = 500;
   for (let done = 0; done < runs; done += batch) {

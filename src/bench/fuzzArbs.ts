@@ -151,11 +151,11 @@ const CONTENT_TYPES = [
 ];
 
 /** A path parameter: a plausible id for its name, or garbage. Returned already as it goes on the wire. */
-function paramArb(name: string, c: Credentials): fc.Arbitrary<string> {
+function paramArb(name: string, c: Credentials, garbageToo = true): fc.Arbitrary<string> {
   const plausibleIds: Record<string, string[]> = {
     storageDeviceId: [c.storageDeviceId, '000000000000', '936000123457'],
-    snapshotId: ['1,0', '1,3', '1%2C0', '1,,0', ',', '1,1024', '-1,0', '99999999,0', '0,0,0', '1,a'],
-    snapshotGroupId: ['g1', 'g%201', 'x'.repeat(33)],
+    snapshotId: ['0,0', '0,0', '0,0', '0,1', '1,0', '1,3', '1%2C0', '1,,0', ',', '1,1024', '-1,0', '99999999,0', '0,0,0', '1,a'],
+    snapshotGroupId: ['g1', 'g1', 'g%201', 'x'.repeat(33)],
     ldevId: ['0', '1', '65279', '65280', '-1', '1e3', '0x10'],
     poolId: ['0', '1', '2', '-1', '1.0'],
     jobId: ['1', '0', '-1', '999999999999'],
@@ -171,7 +171,8 @@ function paramArb(name: string, c: Credentials): fc.Arbitrary<string> {
       'a'.repeat(600), '%E2%98%83', '%C0%AF', '%FF', '1;x=1', '%3F', '%23'),
     fc.string({ maxLength: 16 }).map((s) => encodeURIComponent(s)),
   );
-  return fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...(plausibleIds[name] ?? ['1', 'a'])) }, { weight: 3, arbitrary: garbage });
+  const fitting = fc.constantFrom(...(plausibleIds[name] ?? ['1', 'a']));
+  return garbageToo ? fc.oneof({ weight: 2, arbitrary: fitting }, { weight: 3, arbitrary: garbage }) : fitting;
 }
 
 /** A query string (with its `?`), from the route's declared parameters plus odd extras. */
@@ -246,6 +247,28 @@ function pathArb(route: RouteSpec, c: Credentials, wild: string[]): fc.Arbitrary
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+
+/**
+ * Requests a careful client would send (canonical URL, a valid session, JSON, bodies and ids that fit the schema):
+ * they get past validation and into the handlers and the engine, where a 5xx or an internal error would hide.
+ */
+export function wellFormedArb(route: RouteSpec, c: Credentials, host: string): fc.Arbitrary<FuzzRequest> {
+  const names = [...route.template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  const ids = names.map((n) => (n === 'storageDeviceId' ? fc.constant(c.storageDeviceId) : paramArb(n, c, false)));
+  const hasBody = route.method !== 'GET' && route.method !== 'DELETE';
+  return fc.record({
+    values: fc.tuple(...ids),
+    body: hasBody ? plausible(route.body).map((v) => (v === undefined ? undefined : Buffer.from(JSON.stringify(v) ?? 'null'))) : fc.constant(undefined),
+  }).map(({ values, body }) => {
+    let i = 0;
+    const path = route.template.replace(/\{([^}]+)\}/g, () => values[i++]!);
+    const headers: Record<string, string> = { host, authorization: `Session ${c.sessionToken}`, ...(body ? { 'content-type': 'application/json' } : {}) };
+    return {
+      surface: route.surface, route: `${route.method} ${route.template}`, method: route.method, path, headers, ...(body ? { body } : {}),
+      form: 'canonical', bodyKind: body ? 'wellFormed' : 'none', cred: 'sessionValid',
+    };
+  });
+}
 
 /** Requests for one route: its own method mostly, sometimes another one. */
 export function requestArb(route: RouteSpec, c: Credentials, host: string, opts: { rare?: boolean; wild?: string[] } = {}): fc.Arbitrary<FuzzRequest> {

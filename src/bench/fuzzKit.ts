@@ -256,6 +256,8 @@ export async function startFuzzHarness(opts: { controlToken?: string } = {}): Pr
           : surface === 'api' ? vsp : ctlShape;
       if (bad) problems.push(`${a.status} error body not well formed (${surface}): ${bad}`);
     }
+    // An internal error (KART00001-E) is a 500 in disguise, synchronous or inside a Failed job's `error`.
+    if (/"messageId":"KART00001-E"/.test(a.text)) problems.push(`internal error: ${a.text.slice(0, 200)}`);
     if (a.status >= 200 && a.status < 400 && !validCredential(r) && !isPublic(r.method, r.path)) {
       problems.push(`${a.status} without valid credentials (${r.cred}): ${a.text.slice(0, 120)}`);
     }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { FuzzRequest, RouteSpec } from '../../src/bench/fuzzArbs.js';
-import { anyRequestArb } from '../../src/bench/fuzzArbs.js';
+import { anyRequestArb, wellFormedArb } from '../../src/bench/fuzzArbs.js';
 import { reproducer, type FuzzHarness } from '../../src/bench/fuzzKit.js';
 
 /**
@@ -17,6 +17,15 @@ export const TIMEOUT_MS = Math.max(60_000, RUNS * 200);
 export async function answersWell(h: FuzzHarness, routes: RouteSpec[], runs = RUNS): Promise<void> {
   expect(routes.length).toBeGreaterThan(0);
   await fc.assert(fc.asyncProperty(anyRequestArb(routes, h.creds, h.host), async (r: FuzzRequest) => {
+    const { answer, problems } = await h.runOne(r);
+    if (problems.length) throw new Error(`${problems.join('\n')}\n  answered ${answer.status}\n  ${reproducer(r)}`);
+  }), { numRuns: runs, seed: SEED, endOnFailure: false });
+}
+
+/** The same checks for requests a careful client sends (see wellFormedArb): they reach the handlers and the engine. */
+export async function wellFormedAnswersWell(h: FuzzHarness, routes: RouteSpec[], runs = RUNS): Promise<void> {
+  expect(routes.length).toBeGreaterThan(0);
+  await fc.assert(fc.asyncProperty(fc.oneof(...routes.map((r) => wellFormedArb(r, h.creds, h.host))), async (r: FuzzRequest) => {
     const { answer, problems } = await h.runOne(r);
     if (problems.length) throw new Error(`${problems.join('\n')}\n  answered ${answer.status}\n  ${reproducer(r)}`);
   }), { numRuns: runs, seed: SEED, endOnFailure: false });

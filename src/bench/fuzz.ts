@@ -6,10 +6,11 @@
  * error bodies, state changed by refused requests, an unhealthy server afterwards), grouped, one reproducer each.
  * Exit status 1 when any 5xx or other finding was seen.
  *
- *   npm run build && node dist/bench/fuzz.js [--runs 10000] [--seed 42] [--surface api|control|ui] [--well-formed]
+ *   npm run build && node dist/bench/fuzz.js [--runs 10000] [--seed 42] [--surface api|control|ui] [--well-formed] [--hostile]
  */
 import fc from 'fast-check';
 import { anyRequestArb, wellFormedArb, type FuzzRequest } from './fuzzArbs.js';
+import { hostileRequests } from './fuzzHostile.js';
 import { findingKey, reproducer, startFuzzHarness } from './fuzzKit.js';
 
 function arg(name: string): string | undefined {
@@ -34,8 +35,10 @@ async function main(): Promise<void> {
   process.stdout.write(`fuzz: ${runs} ${wellFormed ? 'well-formed' : 'malformed'} requests over ${routes.length} routes (api ${routes.filter((r) => r.surface === 'api').length}, ` +
     `control ${routes.filter((r) => r.surface === 'control').length}, ui ${routes.filter((r) => r.surface === 'ui').length}), seed ${seed}\n`);
   const batch = 500;
-  for (let done = 0; done < runs; done += batch) {
-    const sample = fc.sample(arb, { numRuns: Math.min(batch, runs - done), seed: seed + done });
+  // --hostile: first the hand-written requests of issue 10 (fuzzHostile.ts), counted with the rest.
+  const hostile = process.argv.includes('--hostile') ? hostileRequests(h) : [];
+  for (let done = -hostile.length; done < runs; done += done < 0 ? hostile.length : batch) {
+    const sample = done < 0 ? hostile : fc.sample(arb, { numRuns: Math.min(batch, runs - done), seed: seed + done });
     for (const r of sample) {
       const { answer, problems } = await h.runOne(r);
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
@@ -48,7 +51,7 @@ async function main(): Promise<void> {
         else findings.set(key, { count: 1, example: r, problem: p });
       }
     }
-    process.stdout.write(`  ${Math.min(done + batch, runs)} sent, ${fiveXx} x 5xx, ${other} other findings, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(`  ${done < 0 ? `${hostile.length} hostile` : Math.min(done + batch, runs)} sent, ${fiveXx} x 5xx, ${other} other findings, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   }
   await h.close();
   const seconds = (performance.now() - started) / 1000;
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
   for (const [key, f] of [...findings.entries()].sort((a, b) => b[1].count - a[1].count)) {
     process.stdout.write(`\n${f.count} x ${key}\n    ${f.problem.slice(0, 300)}\n    ${reproducer(f.example)}\n`);
   }
-  process.stdout.write(`\n5xx: ${fiveXx} of ${runs} requests (${(runs / seconds).toFixed(0)} requests/s, ${seconds.toFixed(1)} s); other findings: ${other}\n`);
+  process.stdout.write(`\n5xx: ${fiveXx} of ${runs + hostile.length} requests (${(runs / seconds).toFixed(0)} requests/s, ${seconds.toFixed(1)} s); other findings: ${other}\n`);
   process.exitCode = fiveXx > 0 || other > 0 ? 1 : 0;
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostileRequests, reproducer, startFuzzHarness, type FuzzHarness } from '../../src/bench/fuzzKit.js';
+import { hostileRequests } from '../../src/bench/fuzzHostile.js';
+import { reproducer, startFuzzHarness, type FuzzHarness } from '../../src/bench/fuzzKit.js';
 
 /**
  * The requests issue 10 reported, sent on purpose rather than drawn: clock numbers out of range, fault rules naming

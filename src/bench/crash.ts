@@ -5,7 +5,7 @@
  * job is still recorded, every job and pair transition completes, the stored invariants hold and integrity_check is
  * ok. Prints one line per kill and the totals; exit status 1 on any problem.
  *
- *   npm run build && node dist/bench/crash.js [--kills 100] [--speed 20] [--clients 6] [--seed 1]
+ *   npm run build && node dist/bench/crash.js [--kills 100] [--time-scale 20] [--clients 6] [--seed 1]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,13 +23,13 @@ async function main(): Promise<void> {
   const started = performance.now();
   try {
     const r = await crashRun({
-      main: join(DIST, 'main.js'), dir, kills: arg('kills', 'CRASH_KILLS', 100), speed: arg('speed', 'CRASH_SPEED', 20),
+      main: join(DIST, 'main.js'), dir, kills: arg('kills', 'CRASH_KILLS', 100), timeScale: arg('time-scale', 'CRASH_TIME_SCALE', 20),
       clients: arg('clients', 'CRASH_CLIENTS', 6), seed: arg('seed', 'CRASH_SEED', Date.now() % 100_000),
       log: (line) => process.stdout.write(`${line}\n`),
     });
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
     process.stdout.write(`\n${r.kills} kills in ${((performance.now() - started) / 1000).toFixed(0)} s: ${r.acked} jobs acknowledged, ${r.answered} requests answered, ` +
-      `${r.cut} cut by a kill; restart median ${med(r.restartMs).toFixed(0)} ms, settle median ${med(r.settleMs).toFixed(0)} ms; ` +
+      `${r.cut} cut by a kill, ${r.pendingAtRestart} jobs/transitions pending at the restarts; restart median ${med(r.restartMs).toFixed(0)} ms, settle median ${med(r.settleMs).toFixed(0)} ms; ` +
       `${r.pairsAtEnd} pairs and ${r.jobsAtEnd} job records at the end\n`);
     for (const p of r.problems) process.stdout.write(`PROBLEM ${p}\n`);
     process.stdout.write(`${r.problems.length} problems\n`);

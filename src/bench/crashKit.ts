@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { REALISTIC, type TimingProfile } from '../domain/timing.js';
 import { readFixture } from '../store/fixture.js';
 import { spawnReady, type Spawned } from './harness.js';
 import { createdPairsMissing, invariantViolations } from './invariants.js';
@@ -20,8 +21,12 @@ export interface CrashOptions {
   /** Scratch folder: the database, its fixture. */
   dir: string;
   kills: number;
-  /** Virtual clock speed (real mode): realistic job and pair timings pass this many times faster. */
-  speed?: number;
+  /**
+   * Realistic job and pair timings divided by this (a timing file), so transitions are in flight at the kill and done
+   * soon after the restart. The clock runs at speed 1: in real mode a restart starts virtual time at wall time again,
+   * so a faster clock would leave the deadlines of the run before ahead of it (see the README's clock notes).
+   */
+  timeScale?: number;
   clients?: number;
   /** The kill comes uniformly between these many ms after the load starts. */
   killAfterMs?: [number, number];
@@ -41,6 +46,8 @@ export interface CrashReport {
   restartMs: number[];
   /** After each restart: ms until every job and timed transition was done. */
   settleMs: number[];
+  /** Jobs and timed pair transitions the kills interrupted (pending when the restarted server was ready), summed. */
+  pendingAtRestart: number;
   pairsAtEnd: number;
   jobsAtEnd: number;
 }
@@ -103,6 +110,13 @@ function mutation(rand: () => number): { method: string; path: string; body?: un
   }
 }
 
+/** Every duration of a timing profile divided by `scale`. */
+function scaledTiming(t: TimingProfile, scale: number): TimingProfile {
+  const div = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v / scale]));
+  return { ...t, name: `realistic/${scale}`, jobQueuedMs: t.jobQueuedMs / scale, jobMs: div(t.jobMs), transitionMs: div(t.transitionMs),
+    cloneSecondsPerGiB: div(t.cloneSecondsPerGiB) as TimingProfile['cloneSecondsPerGiB'] };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function crashRun(o: CrashOptions): Promise<CrashReport> {
@@ -113,13 +127,19 @@ export async function crashRun(o: CrashOptions): Promise<CrashReport> {
   fixture.arrays[0]!.ldevs = [...(fixture.arrays[0]!.ldevs ?? []), ...SVOLS.map((ldevId) => ({ ldevId, capacity: '10G', poolId: 0 }))];
   const fixtureFile = join(o.dir, 'crash-fixture.json');
   writeFileSync(fixtureFile, JSON.stringify(fixture));
+  const timingFile = join(o.dir, 'crash-timing.json');
+  writeFileSync(timingFile, JSON.stringify(scaledTiming(REALISTIC, o.timeScale ?? 20)));
   const args = ['--db', dbFile, '--fixture', fixtureFile, '--http-port', '0', '--https-port', 'off', '--host', '127.0.0.1',
-    '--clock', 'real', '--speed', String(o.speed ?? 20), '--timing', 'realistic', '--seed', String(o.seed ?? 1), '--log-level', 'silent'];
-  const report: CrashReport = { kills: 0, acked: 0, answered: 0, cut: 0, problems: [], restartMs: [], settleMs: [], pairsAtEnd: 0, jobsAtEnd: 0 };
+    '--clock', 'real', '--timing', timingFile, '--seed', String(o.seed ?? 1), '--log-level', 'silent'];
+  const report: CrashReport = { kills: 0, acked: 0, answered: 0, cut: 0, problems: [], restartMs: [], settleMs: [], pendingAtRestart: 0, pairsAtEnd: 0, jobsAtEnd: 0 };
   const acked = new Set<number>();
   const [lo, hi] = o.killAfterMs ?? [100, 700];
 
   let server: Spawned = await spawnReady(o.main, args, READY, { cwd: o.dir, timeoutMs: 30_000 });
+  // Interrupted (Ctrl-C, a test timeout): the server goes with us.
+  const onSignal = () => { server.child.kill('SIGKILL'); process.exit(130); };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     for (let kill = 0; kill < o.kills; kill++) {
       // Load until the kill: each client sends mutations one after another, never waiting for their jobs.
@@ -150,13 +170,16 @@ export async function crashRun(o: CrashOptions): Promise<CrashReport> {
       report.restartMs.push(performance.now() - t0);
       const settle = await settled(dbFile, 60_000);
       report.settleMs.push(settle.ms);
+      report.pendingAtRestart += settle.firstPending;
       const problems = checkFile(dbFile, acked, !settle.ok);
       for (const p of problems) report.problems.push(`after kill ${kill + 1}: ${p}`);
       log(`kill ${kill + 1}/${o.kills}: ${acked.size} jobs acknowledged so far, restart ${report.restartMs.at(-1)!.toFixed(0)} ms, ` +
-        `settled in ${settle.ms.toFixed(0)} ms, ${problems.length} problems`);
+        `${settle.firstPending} jobs/transitions pending at restart, settled in ${settle.ms.toFixed(0)} ms, ${problems.length} problems`);
       if (problems.length) break;
     }
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await server.stop();
   }
   // The file as the last server left it on a clean stop.
@@ -173,19 +196,21 @@ export async function crashRun(o: CrashOptions): Promise<CrashReport> {
 }
 
 /** Waits (polling the file) until no job is pending and no pair is in a timed phase. */
-async function settled(dbFile: string, timeoutMs: number): Promise<{ ok: boolean; ms: number }> {
+async function settled(dbFile: string, timeoutMs: number): Promise<{ ok: boolean; ms: number; firstPending: number }> {
   const t0 = performance.now();
+  let firstPending = -1;
   while (performance.now() - t0 < timeoutMs) {
     const db = new Database(dbFile, { readonly: true, fileMustExist: true });
     try {
       const pending = db.prepare('SELECT (SELECT COUNT(*) FROM jobs WHERE completed_at IS NULL) + (SELECT COUNT(*) FROM pairs WHERE phase IS NOT NULL)').pluck().get() as number;
-      if (pending === 0) return { ok: true, ms: performance.now() - t0 };
+      if (firstPending < 0) firstPending = pending;
+      if (pending === 0) return { ok: true, ms: performance.now() - t0, firstPending };
     } finally {
       db.close();
     }
     await sleep(50);
   }
-  return { ok: false, ms: performance.now() - t0 };
+  return { ok: false, ms: performance.now() - t0, firstPending };
 }
 
 /** The checks of one restart, on the file the running server writes (WAL: a reader sees the last commit). */

@@ -19,12 +19,13 @@ describe('crash: kill -9 during jobs, restart on the same file', () => {
     expect(existsSync(MAIN), `${MAIN} is missing: npm test builds it (or run npm run build)`).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'vsp-crash-test-'));
     try {
-      const r = await crashRun({ main: MAIN, dir, kills: KILLS, speed: 20, clients: 4, killAfterMs: [150, 500], seed: Number(process.env.CRASH_SEED ?? 3) });
+      const r = await crashRun({ main: MAIN, dir, kills: KILLS, timeScale: 20, clients: 4, killAfterMs: [300, 800], seed: Number(process.env.CRASH_SEED ?? 3) });
       expect(r.problems).toEqual([]);
       expect(r.kills).toBe(KILLS);
       // Not vacuous: jobs were acknowledged and requests were in flight when the server died.
       expect(r.acked).toBeGreaterThan(KILLS * 5);
       expect(r.jobsAtEnd).toBeGreaterThan(0);
+      expect(r.pendingAtRestart).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

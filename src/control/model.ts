@@ -2,8 +2,8 @@ import type { Engine } from '../engine/context.js';
 import { modelFacts } from '../domain/models.js';
 import type { TimingProfile } from '../domain/timing.js';
 import {
-  STATE_FORMAT, isStateExport, loadArray, loadFixture, readFixture, storageDeviceIdOf, validateFixture,
-  type ArraySpec, type Fixture, type UserSpec,
+  FixtureError, REDACTED, STATE_FORMAT, isStateExport, loadArray, loadFixture, readNamedFixture, storageDeviceIdOf, validateArraySpec,
+  validateFixture, type ArraySpec, type Fixture, type PasswordSource, type UserSpec,
 } from '../store/fixture.js';
 import {
   attachScratch, clearTable, dropSaved, dumpTable, listTables, restoreTables, saveTables, SCRATCH, type Row, type TableInfo,
@@ -49,6 +49,10 @@ export interface ModelDeps {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Checkpoints kept at once (each is a full copy of the model: ~80 KiB for the default fixture, MBs for big ones). */
+export const MAX_CHECKPOINTS = 32;
+/** Columns a state export shows as `<redacted>` unless secrets are asked for: passwords and session tokens. */
+const SECRET_COLUMN = /token|passw|secret/i;
 
 export function createModelControl({ engine, releaseHeld }: ModelDeps) {
   const { db } = engine;
@@ -108,19 +112,29 @@ export function createModelControl({ engine, releaseHeld }: ModelDeps) {
     return new Set(keep ?? []);
   }
 
-  /** A fixture by name or path, inline, or (undefined) the current one. */
+  /**
+   * A fixture by name (only inside the fixtures folder: a path is "no such fixture", whether or not it exists),
+   * inline, or (undefined) the current one. Errors name the file and a line, never quote its content.
+   */
   function resolveFixture(f: string | Fixture | undefined): Fixture {
     if (f === undefined) return engine.fixture;
     try {
-      if (typeof f === 'string') return readFixture(f);
-      if (typeof f !== 'object' || f === null || Array.isArray(f)) throw new Error('fixture must be a name, a path or a fixture object');
+      if (typeof f === 'string') return readNamedFixture(f, engine.fixturesDir);
+      if (typeof f !== 'object' || f === null || Array.isArray(f)) throw new FixtureError('fixture must be a name in the fixtures folder or a fixture object');
       validateFixture(f, 'inline fixture');
       return { ...f, name: f.name ?? 'inline' };
     } catch (e) {
-      const msg = (e as Error).message;
-      throw new ControlError(/not found/.test(msg) ? 404 : 400, /not found/.test(msg) ? 'fixtureNotFound' : 'badFixture', msg);
+      if (e instanceof FixtureError && e.notFound) throw new ControlError(404, 'fixtureNotFound', e.message);
+      throw new ControlError(400, 'badFixture', (e as Error).message);
     }
   }
+
+  /** The password the current model's fixture gives a user (for a state export whose passwords were redacted). */
+  const passwordFor: PasswordSource = (sid, userId) => {
+    const o = origins.get(sid);
+    const users = o ? (o.spec.users ?? o.users) : isStateExport(engine.fixture) ? [] : engine.fixture.users ?? [];
+    return users.find((u) => u.userId === userId)?.password;
+  };
 
   /** Replaces the whole model with a fixture's state. Returns the fixture used. */
   function resetAll(opts: { fixture?: string | Fixture; keep?: string[] }): Fixture {
@@ -136,7 +150,7 @@ export function createModelControl({ engine, releaseHeld }: ModelDeps) {
           restoreTables(db, tablesExcept(keep), template.prefix, template.tables);
         } else {
           for (const t of tablesExcept(keep)) clearTable(db, t);
-          loadFixture(db, engine.res, fx);
+          loadFixture(db, engine.res, fx, passwordFor);
           // A template only of a clean load: kept tables would otherwise end up in it.
           if (keep.size === 0) saved = saveTemplate();
         }
@@ -197,7 +211,10 @@ export function createModelControl({ engine, releaseHeld }: ModelDeps) {
 
   /** Saves the whole model (or one array's rows) under a name; an existing checkpoint of that name is replaced. */
   function saveCheckpoint(name: string, opts: { storageDeviceId?: string; description?: string }): { created: boolean; info: ReturnType<typeof checkpointInfo> } {
-    if (!NAME.test(name)) throw badRequest('a checkpoint name is 1-64 characters: letters, digits, ".", "_", "-"');
+    if (!NAME.test(name)) throw badRequest('a checkpoint name is 1-64 characters: letters, digits, ".", "_", "-", starting with a letter or digit');
+    if (!checkpoints.has(name) && checkpoints.size >= MAX_CHECKPOINTS) {
+      throw new ControlError(409, 'limitReached', `at most ${MAX_CHECKPOINTS} checkpoints are kept; delete one (DELETE /emulator/v1/checkpoints/{name}) or reuse a name`);
+    }
     const sid = opts.storageDeviceId;
     if (sid !== undefined && !engine.arrays.has(sid)) throw notFound(`no array ${sid}`);
     const prefix = `c${++prefixSeq}`;
@@ -252,9 +269,11 @@ export function createModelControl({ engine, releaseHeld }: ModelDeps) {
 
   /**
    * The whole model (or one array) as JSON. The document is also a fixture: `--fixture export.json`, or `POST
-   * /emulator/v1/reset {"fixture": <document>}`, loads it back table by table.
+   * /emulator/v1/reset {"fixture": <document>}`, loads it back table by table. Passwords and session tokens show as
+   * `<redacted>` unless `secrets` (the route allows it only with a control token): loaded back, such sessions are
+   * dropped and such users get the password their fixture gives them, else the default `raid-maintenance`.
    */
-  function exportState(opts: { storageDeviceId?: string; tables?: string[] }) {
+  function exportState(opts: { storageDeviceId?: string; tables?: string[]; secrets?: boolean }) {
     const sid = opts.storageDeviceId;
     if (sid !== undefined && !engine.arrays.has(sid)) throw notFound(`no array ${sid}`);
     const all = listTables(db);
@@ -264,6 +283,8 @@ export function createModelControl({ engine, releaseHeld }: ModelDeps) {
     const tables: Record<string, Row[]> = {};
     for (const t of chosen) {
       const rows = dumpTable(db, t, sid);
+      const secret = opts.secrets ? [] : t.columns.filter((c) => SECRET_COLUMN.test(c));
+      if (secret.length) for (const r of rows) for (const c of secret) if (r[c] !== null && r[c] !== undefined) r[c] = REDACTED;
       tables[t.name] = t.name === 'meta' ? rows.filter((r) => !PRESERVED_META.includes(String(r.key))) : rows;
     }
     const fx = engine.fixture;
@@ -328,7 +349,7 @@ export function createModelControl({ engine, releaseHeld }: ModelDeps) {
     spec.serialNumber = serial;
     spec.storageDeviceId = sid;
     try {
-      validateFixture({ arrays: [spec] }, 'array');
+      validateArraySpec(spec, 'array');
       db.transaction(() => { loadSection(spec, fx.users ?? [], sid!); })();
     } catch (e) {
       throw badRequest((e as Error).message);

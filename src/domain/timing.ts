@@ -93,3 +93,41 @@ export function jobDuration(p: TimingProfile, op: string): number {
 export function transitionDuration(p: TimingProfile, name: string): number {
   return p.transitionMs[name] ?? p.transitionMs.default ?? 0;
 }
+
+const TIMING_KEYS = ['name', 'jobQueuedMs', 'jobMs', 'transitionMs', 'cloneSecondsPerGiB'];
+const COPY_SPEEDS = Object.keys(REALISTIC.cloneSecondsPerGiB);
+/** Operation names a profile may time: those of the realistic profile (`default` included). */
+export const JOB_NAMES = Object.keys(REALISTIC.jobMs);
+/** Transition names a profile may time, and their `<name>.perGiB` size terms. */
+export const TRANSITION_NAMES = Object.keys(REALISTIC.transitionMs).flatMap((k) => (k.endsWith('.perGiB') ? [k] : [k, `${k}.perGiB`]))
+  .filter((k, i, all) => all.indexOf(k) === i);
+
+/**
+ * Checks a partial profile (a `--timing` file, a fixture's `timing:` section) key by key: unknown keys, operation
+ * and transition names are refused with their path (`timing.jobMs.ldev.craete`), durations must be numbers ≥ 0.
+ * Throws an Error whose message starts with `where`.
+ */
+export function checkTiming(t: unknown, where: string, path = 'timing'): void {
+  const fail = (msg: string): never => { throw new Error(`${where}: ${msg}`); };
+  const at = (...parts: string[]) => [path, ...parts].filter(Boolean).join('.');
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const duration = (v: unknown, at: string) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`${at} must be a number of milliseconds ≥ 0`);
+  };
+  const keys = (o: Record<string, unknown>, known: string[], field?: string) => {
+    for (const k of Object.keys(o)) {
+      if (!known.includes(k)) fail(`unknown key "${k}" at ${field ? at(field, k) : at(k)} (known: ${known.join(', ')})`);
+    }
+  };
+  if (!isObj(t)) return fail(`${path || 'the timing profile'} must be an object`);
+  keys(t, TIMING_KEYS);
+  if (t.name !== undefined && typeof t.name !== 'string') fail(`${at('name')} must be a string`);
+  if (t.jobQueuedMs !== undefined) duration(t.jobQueuedMs, at('jobQueuedMs'));
+  for (const [field, known] of [['jobMs', JOB_NAMES], ['transitionMs', TRANSITION_NAMES], ['cloneSecondsPerGiB', COPY_SPEEDS]] as const) {
+    const v = t[field];
+    if (v === undefined) continue;
+    if (!isObj(v)) fail(`${at(field)} must be an object`);
+    keys(v as Record<string, unknown>, [...known], field);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) duration(x, at(field, k));
+  }
+}

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { buildCatalog, type Catalog } from '../domain/errors.js';
 import { defaultFidelity, type Fidelity } from '../domain/fidelity.js';
 import { modelFacts, type ModelFacts } from '../domain/models.js';
-import { mergeTiming, PROFILES, REALISTIC, type TimingProfile } from '../domain/timing.js';
+import { checkTiming, mergeTiming, PROFILES, REALISTIC, type TimingProfile } from '../domain/timing.js';
 import { createMeta, openDb, type Db, type Meta } from '../store/db.js';
-import { loadFixture, readFixture, validateFixture, type Fixture } from '../store/fixture.js';
+import { FIXTURES_DIR, loadFixture, parseDataFile, readFixture, validateFixture, type Fixture } from '../store/fixture.js';
 import { createJobStore, type JobStore } from '../store/jobs.js';
 import { createResourceStore, type ResourceStore } from '../store/resources.js';
 import { createSessionStore, type SessionStore } from '../store/sessions.js';
@@ -22,6 +21,8 @@ export interface Logger {
 export interface EngineOptions {
   db?: string;
   fixture?: string | Fixture;
+  /** Where fixture names resolve (`--fixtures-dir`); the control plane reads fixtures by name only from here. */
+  fixturesDir?: string;
   timing?: string | Partial<TimingProfile>;
   clock?: ClockMode;
   speed?: number;
@@ -70,11 +71,12 @@ const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} };
 export function resolveTiming(t: string | Partial<TimingProfile> | undefined): TimingProfile {
   if (t === undefined) return REALISTIC;
   if (typeof t === 'string') {
-    const named = PROFILES[t];
-    if (named) return named;
-    return mergeTiming(REALISTIC, JSON.parse(readFileSync(t, 'utf8')) as Partial<TimingProfile>);
+    if (Object.hasOwn(PROFILES, t)) return PROFILES[t]!;
+    const doc = parseDataFile(t, t);
+    checkTiming(doc, t, '');
+    return mergeTiming(REALISTIC, doc as Partial<TimingProfile>);
   }
-  const base = t.name && PROFILES[t.name] ? PROFILES[t.name]! : REALISTIC;
+  const base = t.name && Object.hasOwn(PROFILES, t.name) ? PROFILES[t.name]! : REALISTIC;
   return mergeTiming(base, t);
 }
 
@@ -96,7 +98,8 @@ export function createEngine(opts: EngineOptions = {}) {
   });
   const rng: Rng = createRng(opts.seed ?? null);
 
-  let fixture: Fixture = typeof opts.fixture === 'object' ? opts.fixture : readFixture(opts.fixture ?? 'default');
+  const fixturesDir = opts.fixturesDir ?? FIXTURES_DIR;
+  let fixture: Fixture = typeof opts.fixture === 'object' ? opts.fixture : readFixture(opts.fixture ?? 'default', fixturesDir);
   if (typeof opts.fixture === 'object') validateFixture(fixture);
   let timing = resolveTiming(opts.timing ?? fixture.timing);
   let catalog: Catalog = buildCatalog(fixture.errors);
@@ -122,7 +125,7 @@ export function createEngine(opts: EngineOptions = {}) {
   const reloadListeners: Array<() => void> = [];
 
   const engine = {
-    db, meta, res, jobStore, sessions, clock, jobs, rng, log, arrays,
+    db, meta, res, jobStore, sessions, clock, jobs, rng, log, arrays, fixturesDir,
     pairHooks: noPairs as PairHooks,
     get fixture() { return fixture; },
     get timing() { return timing; },

@@ -1,11 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { modelFacts, type ModelFacts } from '../domain/models.js';
 import { parseByteFormat } from '../domain/format.js';
 import type { CatalogEntry } from '../domain/errors.js';
-import type { TimingProfile } from '../domain/timing.js';
+import { defaultFidelity } from '../domain/fidelity.js';
+import { HOST_FIDELITY } from '../domain/hosts.js';
+import { checkTiming, type TimingProfile } from '../domain/timing.js';
 import type { Db } from './db.js';
 import type { ResourceStore } from './resources.js';
 import { loadRows, type Row } from './snapshot.js';
@@ -64,27 +66,182 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES_DIR = [resolve(here, '../../fixtures'), resolve(here, '../../../fixtures')].find((d) => existsSync(d))
   ?? resolve(here, '../../fixtures');
 
-/** Resolves a fixture name (`default`, `vsp5500`) or a path, and parses it. */
-export function readFixture(nameOrPath: string): Fixture {
-  const candidates = [nameOrPath, join(FIXTURES_DIR, `${nameOrPath}.yaml`), join(FIXTURES_DIR, `${nameOrPath}.json`)];
-  const path = candidates.find((p) => existsSync(p) && extname(p) !== '');
-  if (!path) throw new Error(`fixture "${nameOrPath}" not found (looked in ${FIXTURES_DIR} and as a path)`);
-  const text = readFileSync(path, 'utf8');
-  const doc = (extname(path) === '.json' ? JSON.parse(text) : parseYaml(text)) as Fixture;
-  validateFixture(doc, path);
-  return { name: doc.name ?? nameOrPath, ...doc };
+/** A fixture that cannot be read: `notFound` when there is no such fixture (404 over HTTP), else it is invalid (400). */
+export class FixtureError extends Error {
+  constructor(message: string, readonly notFound = false) { super(message); }
 }
 
-export function validateFixture(doc: Fixture, where = 'fixture'): void {
-  const fail = (msg: string): never => { throw new Error(`${where}: ${msg}`); };
-  if (!doc || !Array.isArray(doc.arrays) || doc.arrays.length === 0) fail('needs a non-empty "arrays" list');
-  for (const a of doc.arrays) {
-    if (!a.model) fail('an array needs "model"');
-    modelFacts(a.model, a.modelFacts);
-    if (!Number.isInteger(a.serialNumber) || a.serialNumber < 0 || a.serialNumber > 999999) fail(`array ${a.model}: serialNumber must be 0..999999`);
-    for (const p of a.pools ?? []) if (parseByteFormat(p.capacity) === null) fail(`pool ${p.poolId}: capacity "${p.capacity}" is not a size like 10T`);
-    for (const l of a.ldevs ?? []) if (parseByteFormat(l.capacity) === null) fail(`ldev ${l.ldevId}: capacity "${l.capacity}" is not a size like 10G`);
+/** What a fixture name over HTTP may be: a plain file name in the fixtures folder, never a path. */
+export const FIXTURE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+const isFile = (p: string) => { try { return statSync(p).isFile(); } catch { return false; } };
+
+/**
+ * A fixture by plain name, looked up only inside `dir` (`default` → `<dir>/default.yaml`, `.yml` or `.json`): what a
+ * control-plane caller may name. Anything else (a path, `..`, a missing file) is the same FixtureError, so the
+ * answer never tells whether some path exists.
+ */
+export function readNamedFixture(name: string, dir = FIXTURES_DIR): Fixture {
+  const files = FIXTURE_NAME.test(name)
+    ? [...(EXTENSIONS.includes(extname(name)) ? [name] : []), ...EXTENSIONS.map((e) => `${name}${e}`)].map((f) => join(dir, f))
+    : [];
+  const path = files.find((f) => isFile(f) && inside(dir, f));
+  if (!path) throw new FixtureError(`no fixture ${JSON.stringify(name.slice(0, 80))} in the fixtures folder`, true);
+  return parseFixtureFile(path, basename(path), name);
+}
+
+/** Whether `file` (symlinks resolved) lies inside `dir`. */
+function inside(dir: string, file: string): boolean {
+  try { return realpathSync(file).startsWith(realpathSync(dir) + sep); } catch { return false; }
+}
+
+/**
+ * Resolves a fixture name (`default`, `vsp5500`, in `dir`) or a path (the CLI's `--fixture`: the operator owns the
+ * machine), and parses and validates it. Errors name the file, never quote its content.
+ */
+export function readFixture(nameOrPath: string, dir = FIXTURES_DIR): Fixture {
+  if (extname(nameOrPath) !== '' && isFile(nameOrPath)) return parseFixtureFile(nameOrPath, nameOrPath, nameOrPath);
+  try {
+    return readNamedFixture(nameOrPath, dir);
+  } catch (e) {
+    if (e instanceof FixtureError && e.notFound) throw new FixtureError(`fixture "${nameOrPath}" not found (looked in ${dir} and as a path)`, true);
+    throw e;
   }
+}
+
+/** Reads and parses a JSON or YAML file; errors name `shown` and a line and column, never the content. */
+export function parseDataFile(path: string, shown: string): unknown {
+  let text: string;
+  try { text = readFileSync(path, 'utf8'); } catch (e) {
+    throw new FixtureError(`${shown}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (extname(path) === '.json') {
+    try { return JSON.parse(text); } catch {
+      throw new FixtureError(`${shown}: not valid JSON at ${lineColumn(text, jsonErrorOffset(text))}`);
+    }
+  }
+  try { return parseYaml(text); } catch (e) {
+    const pos = (e as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
+    const code = (e as { code?: unknown }).code;
+    throw new FixtureError(`${shown}: not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}${typeof code === 'string' ? ` (${code})` : ''}`);
+  }
+}
+
+/**
+ * Where JSON.parse fails, without its message (V8 quotes the text around the error): the shortest prefix that fails
+ * for another reason than ending early, found by bisection.
+ */
+function jsonErrorOffset(text: string): number {
+  const fine = (n: number) => {
+    try { JSON.parse(text.slice(0, n)); return true; } catch (e) {
+      const m = (e as Error).message;
+      const at = /position (\d+)/.exec(m);
+      return /end of JSON input|Unterminated string/.test(m) || (at !== null && Number(at[1]) >= n);
+    }
+  };
+  if (fine(text.length)) return text.length;
+  let lo = 0;
+  let hi = text.length;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (fine(mid)) lo = mid; else hi = mid;
+  }
+  return hi - 1;
+}
+
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
+function parseFixtureFile(path: string, shown: string, fallbackName: string): Fixture {
+  const doc = parseDataFile(path, shown) as Fixture;
+  validateFixture(doc, shown);
+  return { name: doc.name ?? fallbackName, ...doc };
+}
+
+// ---- known keys at every level: a typo (`ldevz:`) is an error naming the file, the path and the key ----
+
+type ObjShape = { obj: Record<string, Shape | null> };
+type Shape = ObjShape | { list: Shape } | { map: Shape | null };
+const obj = (keys: string[], nested: Record<string, Shape> = {}): ObjShape =>
+  ({ obj: Object.fromEntries(keys.map((k) => [k, Object.hasOwn(nested, k) ? nested[k]! : null])) });
+const USER = obj(['userId', 'password']);
+const HOST_GROUP = obj(['hostGroupNumber', 'hostGroupName', 'hostMode', 'hostModeOptions', 'iscsiName', 'wwns', 'iscsiNames']);
+const ARRAY = obj([
+  'storageDeviceId', 'model', 'serialNumber', 'svpIp', 'ctl1Ip', 'ctl2Ip', 'dkcMicroVersion', 'modelFacts', 'users', 'pools', 'ldevs',
+  'ports', 'luns', 'pairs',
+], {
+  modelFacts: obj(['family', 'prefix', 'jobRetention', 'maxLdevId', 'dkcMicroVersion', 'snapshotReplications', 'maxSessions']),
+  users: { list: USER },
+  pools: { list: obj(['poolId', 'poolName', 'poolType', 'capacity', 'warningThreshold', 'depletionThreshold', 'virtualVolumeCapacityRate',
+    'numOfLdevs', 'firstLdevId', 'usedCapacity', 'isMainframe']) },
+  ldevs: { list: obj(['ldevId', 'capacity', 'poolId', 'label', 'dataReductionMode', 'isFullAllocationEnabled', 'usedCapacity', 'attributes',
+    'emulationType', 'isDataReductionSharedVolumeEnabled']) },
+  ports: { list: obj(['portId', 'portType', 'lunSecuritySetting', 'wwn', 'portSpeed', 'portAttributes', 'ipv4Address', 'ipv4Subnetmask',
+    'tcpPort', 'hostGroups'], { hostGroups: { list: HOST_GROUP } }) },
+  luns: { list: obj(['portId', 'hostGroupNumber', 'lun', 'ldevId']) },
+  pairs: { list: obj(['pvolLdevId', 'muNumber', 'svolLdevId', 'snapshotGroupName', 'snapshotPoolId', 'status', 'isClone', 'canCascade',
+    'isConsistencyGroup', 'autoSplit', 'clonesAutomation', 'copySpeed', 'isDataReductionForceCopy', 'splitTime']) },
+});
+const CATALOG_FIELDS = ['status', 'messageId', 'message', 'cause', 'solution', 'solutionType', 'ssb1', 'ssb2', 'returnCode', 'certainty', 'source'];
+const FIXTURE = obj([
+  'name', 'description', 'users', 'arrays', 'errors', 'fidelity', 'timing',
+  // a state export (GET /emulator/v1/state) is also a fixture
+  'format', 'formatVersion', 'emulatorVersion', 'schemaVersion', 'exportedTime', 'tables',
+], {
+  users: { list: USER }, errors: { map: obj(CATALOG_FIELDS) },
+  fidelity: obj([...Object.keys(defaultFidelity), ...Object.keys(HOST_FIDELITY)]),
+});
+/** Keys no map may hold: they would reach an object's prototype. */
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
+function checkShape(value: unknown, shape: Shape, path: string, fail: (msg: string) => never): void {
+  const isObj = value !== null && typeof value === 'object' && !Array.isArray(value);
+  if ('list' in shape) {
+    if (!Array.isArray(value)) fail(`${path} must be a list`);
+    (value as unknown[]).forEach((v, i) => checkShape(v, shape.list, `${path}[${i}]`, fail));
+    return;
+  }
+  if (!isObj) fail(`${path} must be an object`);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const at = path ? `${path}.${k}` : k;
+    if ('map' in shape) {
+      if (FORBIDDEN.has(k)) fail(`key "${k}" is not allowed at ${at}`);
+      if (shape.map && v !== undefined) checkShape(v, shape.map, at, fail);
+      continue;
+    }
+    if (!Object.hasOwn(shape.obj, k)) fail(`unknown key "${k}" at ${at} (known: ${Object.keys(shape.obj).join(', ')})`);
+    const nested = shape.obj[k];
+    if (nested && v !== undefined && v !== null) checkShape(v, nested, at, fail);
+  }
+}
+
+/**
+ * Checks a fixture (file, inline object or state export): the shape and known keys at every level (errors name
+ * `where`, the path like `arrays[0].ldevz` and the key), the models, serial numbers and capacities. Throws FixtureError.
+ */
+export function validateFixture(doc: Fixture, where = 'fixture'): void {
+  const fail = (msg: string): never => { throw new FixtureError(`${where}: ${msg}`); };
+  if (!doc || typeof doc !== 'object' || !Array.isArray(doc.arrays) || doc.arrays.length === 0) fail('needs a non-empty "arrays" list');
+  checkShape(doc, FIXTURE, '', fail);
+  if (doc.timing !== undefined && doc.timing !== null) {
+    try { checkTiming(doc.timing, where); } catch (e) { throw new FixtureError((e as Error).message); }
+  }
+  doc.arrays.forEach((a, i) => validateArraySpec(a, where, `arrays[${i}]`));
+}
+
+/** Checks one array section (also the `array` of POST /emulator/v1/arrays) as validateFixture does. */
+export function validateArraySpec(a: ArraySpec, where: string, path = 'array'): void {
+  const fail = (msg: string): never => { throw new FixtureError(`${where}: ${msg}`); };
+  checkShape(a, ARRAY, path, fail);
+  if (typeof a.model !== 'string' || !a.model) fail(`${path}: an array needs "model"`);
+  try { modelFacts(a.model, a.modelFacts); } catch (e) { fail((e as Error).message); }
+  if (!Number.isInteger(a.serialNumber) || a.serialNumber < 0 || a.serialNumber > 999999) fail(`array ${a.model}: serialNumber must be 0..999999`);
+  for (const p of a.pools ?? []) if (parseByteFormat(p.capacity) === null) fail(`pool ${p.poolId}: capacity "${p.capacity}" is not a size like 10T`);
+  for (const l of a.ldevs ?? []) if (parseByteFormat(l.capacity) === null) fail(`ldev ${l.ldevId}: capacity "${l.capacity}" is not a size like 10G`);
 }
 
 /** The `format` of a whole-model export; such a document is also a fixture (its `arrays` only name the arrays). */
@@ -113,11 +270,33 @@ export function iscsiTargetName(serial: number, portId: string, hg: number): str
 
 const blocksOf = (size: string | undefined) => (size ? parseByteFormat(size) ?? 0 : 0);
 
+/** What a state export shows in place of a password or token (unless secrets were asked for). */
+export const REDACTED = '<redacted>';
+/** The user every array has when its fixture names none. */
+export const DEFAULT_USER: UserSpec = { userId: 'maintenance', password: 'raid-maintenance' };
+
+/** Where a redacted password is loaded from: the password some fixture gives that user on that array, if any. */
+export type PasswordSource = (sid: string, userId: string) => string | undefined;
+
+/**
+ * The rows of a state export made loadable: a session whose token was redacted is dropped (its client logs in
+ * again), a redacted password becomes `passwordFor`'s, else the default user's password (`raid-maintenance`).
+ */
+export function unredactRows(tables: Record<string, Row[]>, passwordFor: PasswordSource = () => undefined): Record<string, Row[]> {
+  const out = { ...tables };
+  if (Array.isArray(out.sessions)) out.sessions = out.sessions.filter((r) => r.token !== REDACTED);
+  if (Array.isArray(out.users)) {
+    out.users = out.users.map((r) => (r.password !== REDACTED ? r
+      : { ...r, password: passwordFor(String(r.sid), String(r.user_id)) ?? DEFAULT_USER.password }));
+  }
+  return out;
+}
+
 /** Inserts the fixture's arrays (in the caller's transaction). Returns the storage device ids in order. */
-export function loadFixture(db: Db, res: ResourceStore, fx: Fixture): string[] {
+export function loadFixture(db: Db, res: ResourceStore, fx: Fixture, passwordFor?: PasswordSource): string[] {
   // A state export (GET /emulator/v1/state) carries rows per table: loaded as they are, for every table.
   if (isStateExport(fx)) {
-    db.transaction(() => loadRows(db, fx.tables))();
+    db.transaction(() => loadRows(db, unredactRows(fx.tables, passwordFor)))();
     return fx.arrays.map(storageDeviceIdOf);
   }
   const sids: string[] = [];
@@ -136,7 +315,7 @@ export function loadArray(res: ResourceStore, a: ArraySpec, defaultUsers: UserSp
   if (res.getArray(sid)) throw new Error(`array ${sid} is defined twice`);
   const { pools = [], ldevs = [], ports = [], luns = [], users, pairs: _pairs, ...doc } = a; // pairs: loadFixturePairs
   res.insertArray({ sid, model: a.model, serial: a.serialNumber, doc: doc as Record<string, unknown> });
-  const allUsers = users ?? (defaultUsers.length ? defaultUsers : [{ userId: 'maintenance', password: 'raid-maintenance' }]);
+  const allUsers = users ?? (defaultUsers.length ? defaultUsers : [DEFAULT_USER]);
   for (const u of allUsers) res.insertUser(sid, u.userId, u.password);
   for (const p of pools) {
     res.insertPool({

@@ -55,7 +55,7 @@ describe('GET /emulator/v1/state', () => {
     expect((await t.http.get(`${EMU}/state?storageDeviceId=936000999999`)).status).toBe(404);
   });
 
-  it('round trip: an export loaded back as the fixture gives the same model, pairs and sessions included', async () => {
+  it('round trip: an export loaded back as the fixture gives the same model and pairs; sessions need a new login', async () => {
     await populate();
     const before = (await t.http.get(`${EMU}/state`)).body;
     expect(before.tables.pairs).toHaveLength(1);
@@ -66,10 +66,24 @@ describe('GET /emulator/v1/state', () => {
     const res = await t.http.post(`${EMU}/reset`).send({ fixture: before, keep: [] });
     expect(res.body).toMatchObject({ storageDeviceIds: [SID], fixture: 'default-export' });
     const after = (await t.http.get(`${EMU}/state`)).body;
-    expect(after.tables).toEqual(before.tables);
-    // The client's session came back with the state, and the pair answers as before.
-    const pair = await t.http.get(`${OBJ}/snapshots/0,0`).set(t.auth);
+    // The export showed no token, so the session could not come back: the client logs in again (with the password
+    // the fixture gives maintenance), as after a session expiry.
+    expect(after.tables.sessions).toEqual([]);
+    expect({ ...after.tables, sessions: before.tables.sessions }).toEqual(before.tables);
+    expect((await t.http.get(`${OBJ}/snapshots/0,0`).set(t.auth)).status).toBe(401);
+    const pair = await t.http.get(`${OBJ}/snapshots/0,0`).auth('maintenance', 'raid-maintenance');
     expect(pair.body).toMatchObject({ pvolLdevId: 0, muNumber: 0, svolLdevId: 10, snapshotGroupName: 'g1', status: 'COPY' });
+  });
+
+  it('round trip with secrets: sessions come back and the client keeps its token', async () => {
+    await populate();
+    const before = t.control!.model.exportState({ secrets: true });
+    expect(before.tables.sessions).toEqual([expect.objectContaining({ token: t.token })]);
+    await t.http.post(`${EMU}/reset`);
+    expect((await t.http.post(`${EMU}/reset`).send({ fixture: before })).status).toBe(200);
+    expect(t.control!.model.exportState({ secrets: true }).tables).toEqual(before.tables);
+    const pair = await t.http.get(`${OBJ}/snapshots/0,0`).set(t.auth);
+    expect(pair.body).toMatchObject({ pvolLdevId: 0, muNumber: 0, status: 'COPY' });
   });
 
   it('an export written to a file is a fixture: readFixture and --fixture load it', async () => {

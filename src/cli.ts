@@ -1,39 +1,46 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ClockMode } from './engine/clock.js';
 
 export interface CliOptions {
-  httpPort: number; httpsPort: number | null; host: string; db: string; fixture: string; timing: string;
+  httpPort: number; httpsPort: number | null; host: string; db: string; fixture: string; fixturesDir?: string; timing: string;
   clock: ClockMode; speed: number; logLevel: string; tlsCert?: string; tlsKey?: string; seed: number | null;
-  controlPlane: boolean; controlToken?: string; help: boolean;
+  controlPlane: boolean; controlToken?: string; allowedHosts: string[]; help: boolean; version: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-const FLAGS = {
+interface Flag { type: 'string' | 'boolean'; default?: string; doc: string; short?: string; multiple?: boolean; noEnv?: boolean }
+
+const FLAGS: Record<string, Flag> = {
   'http-port': { type: 'string', default: '23450', doc: 'HTTP port (0 = any free port)' },
   'https-port': { type: 'string', default: '23451', doc: 'HTTPS port (0 = any free port, "off" = no HTTPS)' },
-  host: { type: 'string', default: '0.0.0.0', doc: 'address to listen on' },
+  host: { type: 'string', default: '127.0.0.1', doc: 'address to listen on (0.0.0.0 = every interface: the control plane too)' },
+  'allowed-host': { type: 'string', multiple: true, doc: 'Host header name accepted besides localhost names and IP literals (repeatable; env: comma-separated)' },
   db: { type: 'string', default: './data/vsp-emulator.sqlite', doc: 'SQLite file, or :memory: to keep nothing' },
-  fixture: { type: 'string', default: 'default', doc: 'fixture name in fixtures/ or a path (used when the database is empty)' },
+  fixture: { type: 'string', default: 'default', doc: 'fixture name in the fixtures folder or a path (used when the database is empty)' },
+  'fixtures-dir': { type: 'string', doc: 'folder fixture names resolve in (the control plane reads fixtures only from here; default: the shipped fixtures/)' },
   timing: { type: 'string', default: 'realistic', doc: 'timing profile: realistic, instant, or a JSON file' },
   clock: { type: 'string', default: 'real', doc: 'virtual clock mode: real or manual' },
   speed: { type: 'string', default: '1', doc: 'virtual clock speed factor in real mode' },
   'log-level': { type: 'string', default: 'info', doc: 'pino level: fatal, error, warn, info, debug, trace, silent' },
-  'tls-cert': { type: 'string', doc: 'PEM certificate for HTTPS (self-signed when omitted)' },
-  'tls-key': { type: 'string', doc: 'PEM key for HTTPS' },
+  'tls-cert': { type: 'string', doc: 'PEM certificate for HTTPS, with --tls-key (self-signed when both are omitted)' },
+  'tls-key': { type: 'string', doc: 'PEM key for HTTPS, with --tls-cert' },
   seed: { type: 'string', doc: 'seed for tokens and generated names (repeatable runs)' },
   'no-control-plane': { type: 'boolean', doc: 'disable /emulator/v1/' },
   'control-token': { type: 'string', doc: 'require "Authorization: Bearer <token>" on /emulator/v1/' },
-  help: { type: 'boolean', doc: 'show this help' },
-} as const;
+  version: { type: 'boolean', doc: 'print the version and exit', noEnv: true },
+  help: { type: 'boolean', short: 'h', doc: 'show this help', noEnv: true },
+};
+
+const envName = (flag: string) => `VSP_EMULATOR_${flag.replace(/-/g, '_').toUpperCase()}`;
 
 /** The usage text of `vsp-emulator --help`. */
 export function usage(): string {
   const lines = Object.entries(FLAGS).map(([name, f]) => {
-    const env = `VSP_EMULATOR_${name.replace(/-/g, '_').toUpperCase()}`;
-    const def = 'default' in f ? ` (default ${f.default})` : '';
-    return `  --${name.padEnd(18)} ${f.doc}${def}\n  ${''.padEnd(20)} env ${env}`;
+    const def = f.default !== undefined ? ` (default ${f.default})` : '';
+    const flag = `${f.short ? `-${f.short}, ` : ''}--${name}`;
+    return `  ${flag.padEnd(20)} ${f.doc}${def}` + (f.noEnv ? '' : `\n  ${''.padEnd(20)} env ${envName(name)}`);
   });
   return `vsp-emulator: Hitachi VSP Configuration Manager REST API emulator\n\nUsage: vsp-emulator [options]\n\n${lines.join('\n')}\n`;
 }
@@ -47,21 +54,36 @@ function port(value: string, name: string): number {
   return Number(value);
 }
 
+/** A Host header name: letters, digits, dots, dashes (a leading `*.` for subdomains), or `*` for any. */
+const HOST_NAME = /^(\*|(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)$/;
+
 /** Parses flags, each with an environment twin VSP_EMULATOR_<NAME>; flags win over the environment. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
-  const options = Object.fromEntries(Object.entries(FLAGS).map(([k, f]) => [k, { type: f.type }])) as Record<string, { type: 'string' | 'boolean' }>;
-  const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
-  const get = (name: keyof typeof FLAGS): string | boolean | undefined => {
-    if (values[name] !== undefined) return values[name];
-    const e = env[`VSP_EMULATOR_${name.replace(/-/g, '_').toUpperCase()}`];
-    if (e !== undefined && e !== '') return FLAGS[name].type === 'boolean' ? /^(1|true|yes)$/i.test(e) : e;
-    const f = FLAGS[name];
-    return 'default' in f ? f.default : undefined;
+  const options = Object.fromEntries(Object.entries(FLAGS).map(([k, f]) => [k, {
+    type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}),
+  }]));
+  let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+  } catch (e) {
+    fail((e as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, ''));
+  }
+  // --help and --version answer whatever else the command line or the environment holds.
+  const only = argv.filter((a) => a === '--help' || a === '-h' || a === '--version');
+  if (only.length && (only.length !== argv.length || Object.keys(env).some((k) => k.startsWith('VSP_EMULATOR_')))) return parseCli(only, {});
+  const get = (name: string): string | boolean | undefined => {
+    const v = values[name];
+    if (v !== undefined && !Array.isArray(v)) return v;
+    const f = FLAGS[name]!;
+    const e = f.noEnv ? undefined : env[envName(name)];
+    if (e !== undefined && e !== '') return f.type === 'boolean' ? /^(1|true|yes)$/i.test(e) : e;
+    return f.default;
   };
+  const str = (name: string) => get(name) as string | undefined;
   const clock = String(get('clock'));
   if (clock !== 'real' && clock !== 'manual') fail(`--clock must be real or manual, got "${clock}"`);
   const speed = Number(get('speed'));
-  if (!(speed > 0)) fail('--speed must be a positive number');
+  if (!(speed > 0) || !Number.isFinite(speed)) fail('--speed must be a positive number');
   const logLevel = String(get('log-level'));
   if (!LOG_LEVELS.includes(logLevel)) fail(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const timing = String(get('timing'));
@@ -71,21 +93,39 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   const httpsRaw = String(get('https-port'));
   const seedRaw = get('seed');
   if (seedRaw !== undefined && !/^\d+$/.test(String(seedRaw))) fail('--seed must be a whole number');
+  const tlsCert = str('tls-cert');
+  const tlsKey = str('tls-key');
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) fail('--tls-cert and --tls-key go together: give both, or neither for a self-signed certificate');
+  for (const [flag, file] of [['tls-cert', tlsCert], ['tls-key', tlsKey]] as const) {
+    if (file !== undefined && !isFile(file)) fail(`--${flag} ${file}: no such file`);
+  }
+  const fixturesDir = str('fixtures-dir');
+  if (fixturesDir !== undefined && !isDir(fixturesDir)) fail(`--fixtures-dir ${fixturesDir}: no such folder`);
+  const allowedRaw = values['allowed-host'];
+  const allowedHosts = (Array.isArray(allowedRaw) && allowedRaw.length ? allowedRaw.map(String) : (env[envName('allowed-host')] ?? '').split(','))
+    .map((h) => h.trim().toLowerCase()).filter(Boolean);
+  for (const h of allowedHosts) if (!HOST_NAME.test(h)) fail(`--allowed-host must be a host name (or *), got "${h}"`);
   return {
     httpPort: port(String(get('http-port')), 'http-port'),
     httpsPort: httpsRaw === 'off' ? null : port(httpsRaw, 'https-port'),
     host: String(get('host')),
     db: String(get('db')),
     fixture: String(get('fixture')),
+    ...(fixturesDir !== undefined ? { fixturesDir } : {}),
     timing,
     clock,
     speed,
     logLevel,
-    tlsCert: get('tls-cert') as string | undefined,
-    tlsKey: get('tls-key') as string | undefined,
+    tlsCert,
+    tlsKey,
     seed: seedRaw === undefined ? null : Number(seedRaw),
     controlPlane: !get('no-control-plane'),
-    controlToken: get('control-token') as string | undefined,
+    controlToken: str('control-token'),
+    allowedHosts,
     help: Boolean(get('help')),
+    version: Boolean(get('version')),
   };
 }
+
+const isFile = (p: string) => { try { return statSync(p).isFile(); } catch { return false; } };
+const isDir = (p: string) => { try { return statSync(p).isDirectory(); } catch { return false; } };

@@ -1,38 +1,13 @@
 #!/usr/bin/env node
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
 import { parseCli, usage } from './cli.js';
+import { tlsMaterial } from './tls.js';
 import { VERSION } from './version.js';
 
 const started = performance.now();
-
-/** A self-signed certificate, made at first start and kept beside the database so restarts reuse it. */
-async function tlsMaterial(certPath?: string, keyPath?: string, cacheDir?: string): Promise<{ key: string; cert: string }> {
-  if (certPath && keyPath) return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
-  const cached = cacheDir ? { cert: join(cacheDir, 'tls-cert.pem'), key: join(cacheDir, 'tls-key.pem') } : null;
-  if (cached && existsSync(cached.cert) && existsSync(cached.key)) {
-    return { cert: readFileSync(cached.cert, 'utf8'), key: readFileSync(cached.key, 'utf8') };
-  }
-  const selfsigned = await import('selfsigned');
-  const gen = (selfsigned.default ?? selfsigned) as unknown as {
-    generate: (attrs: unknown, opts: unknown) => Promise<{ private: string; cert: string }>;
-  };
-  const pems = await gen.generate([{ name: 'commonName', value: 'vsp-emulator' }], {
-    keyType: 'ec', curve: 'P-256', days: 3650, algorithm: 'sha256',
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
-  });
-  if (cached) {
-    try {
-      mkdirSync(dirname(cached.cert), { recursive: true });
-      writeFileSync(cached.cert, pems.cert);
-      writeFileSync(cached.key, pems.private, { mode: 0o600 });
-    } catch { /* a read-only data folder only costs a new certificate next time */ }
-  }
-  return { cert: pems.cert, key: pems.private };
-}
 
 async function main(): Promise<void> {
   const cli = parseCli(process.argv.slice(2), process.env);
@@ -40,12 +15,17 @@ async function main(): Promise<void> {
     process.stdout.write(usage());
     return;
   }
+  if (cli.version) {
+    process.stdout.write(`vsp-emulator ${VERSION}\n`);
+    return;
+  }
   const dataDir = cli.db === ':memory:' ? join(process.cwd(), 'data') : dirname(cli.db);
   const tlsPromise = cli.httpsPort === null ? null : tlsMaterial(cli.tlsCert, cli.tlsKey, dataDir);
+  tlsPromise?.catch(() => undefined); // its failure is reported where it is awaited, not as an unhandled rejection meanwhile
   const { app, engine, close } = await buildApp({
-    db: cli.db, fixture: cli.fixture, timing: cli.timing, clock: cli.clock, speed: cli.speed, seed: cli.seed,
+    db: cli.db, fixture: cli.fixture, fixturesDir: cli.fixturesDir, timing: cli.timing, clock: cli.clock, speed: cli.speed, seed: cli.seed,
     logger: { level: cli.logLevel },
-    controlPlane: cli.controlPlane, controlToken: cli.controlToken,
+    controlPlane: cli.controlPlane, controlToken: cli.controlToken, allowedHosts: cli.allowedHosts,
   });
   await app.listen({ port: cli.httpPort, host: cli.host });
   const httpPort = (app.server.address() as AddressInfo).port;
@@ -83,6 +63,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`vsp-emulator: ${e instanceof Error ? e.message : String(e)}\n`);
+  // One line, whatever the cause (a multi-line library message included).
+  process.stderr.write(`vsp-emulator: ${(e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ').trim()}\n`);
   process.exit(1);
 });

@@ -1,33 +1,57 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 export type Db = Database.Database;
 
-/** Opens (creating if needed) the SQLite database; `:memory:` keeps nothing. */
+/** Database files hold passwords and session tokens: owner-only, as are the -wal and -shm files SQLite makes beside them. */
+export const DB_FILE_MODE = 0o600;
+
+/**
+ * Opens (creating if needed) the SQLite database; `:memory:` keeps nothing. A new file is created 0600 before SQLite
+ * opens it (SQLite gives its -wal and -shm files the database file's mode). Every failure names the file.
+ */
 export function openDb(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  if (path === ':memory:') {
-    db.pragma('journal_mode = MEMORY');
-  } else {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-  }
-  db.pragma('foreign_keys = OFF');
-  const existing = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").get();
-  if (existing) {
-    const row = db.prepare("SELECT value FROM meta WHERE key='schema_version'").get() as { value: string } | undefined;
-    if (row && Number(row.value) !== SCHEMA_VERSION) {
-      db.close();
-      throw new Error(`database ${path} has schema version ${row.value}, this emulator needs ${SCHEMA_VERSION}; ` +
-        'start with a new --db file (or :memory:)');
+  if (path !== ':memory:') prepareFile(path);
+  let db: Db | undefined;
+  try {
+    db = new Database(path);
+    if (path === ':memory:') {
+      db.pragma('journal_mode = MEMORY');
+    } else {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
     }
+    db.pragma('foreign_keys = OFF');
+    const existing = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").get();
+    if (existing) {
+      const row = db.prepare("SELECT value FROM meta WHERE key='schema_version'").get() as { value: string } | undefined;
+      if (row && Number(row.value) !== SCHEMA_VERSION) {
+        throw new Error(`it has schema version ${row.value}, this emulator needs ${SCHEMA_VERSION}; start with a new --db file (or :memory:)`);
+      }
+    }
+    db.exec(SCHEMA);
+    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+    return db;
+  } catch (e) {
+    try { db?.close(); } catch { /* already failing */ }
+    throw new Error(`database ${path}: ${(e as Error).message}`);
   }
-  db.exec(SCHEMA);
-  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
-  return db;
+}
+
+/**
+ * The folder (0700 when made here) and the file (0600 when made here), before SQLite opens it. An existing file
+ * keeps its mode: it is not ours to change (it may not even be a database).
+ */
+function prepareFile(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'a', DB_FILE_MODE));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new Error(`database ${path}: cannot be opened (${err.code ?? err.message})`);
+  }
 }
 
 /** Small typed key/value store for counters and clock state. */

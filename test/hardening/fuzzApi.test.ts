@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFuzzHarness, type FuzzHarness } from '../../src/bench/fuzzKit.js';
-import { answersWell, RUNS, TIMEOUT_MS, wellFormedAnswersWell } from './fuzzSupport.js';
+import { answersWell, RUNS, TIMEOUT_MS } from './fuzzSupport.js';
 
 /**
  * Property-based fuzz of the VSP REST API (issue 10 item 9): requests generated from every route of the API's
@@ -24,10 +24,6 @@ describe(`fuzz: the VSP REST API (${RUNS} requests per property)`, () => {
 
   it('Thin Image routes (snapshots, snapshot groups, snapshot tree) answer every malformed request well', async () => {
     await answersWell(h, h.routes.filter((r) => r.surface === 'api' && /snapshot/.test(r.template)));
-  }, TIMEOUT_MS);
-
-  it('Thin Image routes answer well-formed requests with random ids and attributes without an internal error', async () => {
-    await wellFormedAnswersWell(h, h.routes.filter((r) => r.surface === 'api' && /snapshot/.test(r.template)));
   }, TIMEOUT_MS);
 
   it('every other API route answers every malformed request well', async () => {

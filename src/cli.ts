@@ -16,7 +16,7 @@ const FLAGS: Record<string, Flag> = {
   'http-port': { type: 'string', default: '23450', doc: 'HTTP port (0 = any free port)' },
   'https-port': { type: 'string', default: '23451', doc: 'HTTPS port (0 = any free port, "off" = no HTTPS)' },
   host: { type: 'string', default: '127.0.0.1', doc: 'address to listen on (0.0.0.0 = every interface: the control plane too)' },
-  'allowed-host': { type: 'string', multiple: true, doc: 'Host header name accepted besides localhost names and IP literals (repeatable; env: comma-separated)' },
+  'allowed-host': { type: 'string', multiple: true, doc: 'Host header name accepted besides localhost names and IP literals; .example.com for it and its subdomains, * for any (repeatable; env: comma-separated)' },
   db: { type: 'string', default: './data/vsp-emulator.sqlite', doc: 'SQLite file, or :memory: to keep nothing' },
   fixture: { type: 'string', default: 'default', doc: 'fixture name in the fixtures folder or a path (used when the database is empty)' },
   'fixtures-dir': { type: 'string', doc: 'folder fixture names resolve in (the control plane reads fixtures only from here; default: the shipped fixtures/)' },
@@ -54,8 +54,8 @@ function port(value: string, name: string): number {
   return Number(value);
 }
 
-/** A Host header name: letters, digits, dots, dashes (a leading `*.` for subdomains), or `*` for any. */
-const HOST_NAME = /^(\*|(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)$/;
+/** A Host header name: letters, digits, dots, dashes (a leading `.` for the name and its subdomains), or `*` for any. */
+const HOST_NAME = /^(\*|\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)$/;
 
 /** Parses flags, each with an environment twin VSP_EMULATOR_<NAME>; flags win over the environment. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
@@ -104,7 +104,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   const allowedRaw = values['allowed-host'];
   const allowedHosts = (Array.isArray(allowedRaw) && allowedRaw.length ? allowedRaw.map(String) : (env[envName('allowed-host')] ?? '').split(','))
     .map((h) => h.trim().toLowerCase()).filter(Boolean);
-  for (const h of allowedHosts) if (!HOST_NAME.test(h)) fail(`--allowed-host must be a host name (or *), got "${h}"`);
+  for (const h of allowedHosts) if (!HOST_NAME.test(h)) fail(`--allowed-host must be a host name (.name for subdomains too, or *), got "${h}"`);
   return {
     httpPort: port(String(get('http-port')), 'http-port'),
     httpsPort: httpsRaw === 'off' ? null : port(httpsRaw, 'https-port'),

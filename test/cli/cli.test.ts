@@ -41,8 +41,10 @@ describe('command line', () => {
     expect(parseCli(['--allowed-host', 'emu.example', '--allowed-host', 'CI-Runner.local'], {}).allowedHosts).toEqual(['emu.example', 'ci-runner.local']);
     expect(parseCli([], { VSP_EMULATOR_ALLOWED_HOST: 'a.test, b.test,,' }).allowedHosts).toEqual(['a.test', 'b.test']);
     expect(parseCli(['--allowed-host', 'c.test'], { VSP_EMULATOR_ALLOWED_HOST: 'a.test' }).allowedHosts).toEqual(['c.test']);
-    expect(parseCli(['--allowed-host', '*'], {}).allowedHosts).toEqual(['*']);
-    expect(fails(['--allowed-host', 'evil.test/x'])).toBe('--allowed-host must be a host name (or *), got "evil.test/x" (see --help)');
+    expect(parseCli(['--allowed-host', '*', '--allowed-host', '.corp.example'], {}).allowedHosts).toEqual(['*', '.corp.example']);
+    for (const bad of ['evil.test/x', '*.corp.example', 'a..b', 'host:8080']) {
+      expect(fails(['--allowed-host', bad])).toBe(`--allowed-host must be a host name (.name for subdomains too, or *), got "${bad}" (see --help)`);
+    }
   });
 
   it('--tls-cert and --tls-key only together, and only files that exist', () => {

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import { VspError, renderError } from '../domain/errors.js';
 import type { Engine } from '../engine/context.js';
 import { renderJob } from '../engine/jobs.js';
@@ -27,19 +28,22 @@ declare module 'fastify' {
   }
 }
 
+/** A scope of API routes whose schemas (TypeBox) type their handlers' query and body. */
+export type ApiScope = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
 /**
  * Registers the same routes under both URL forms of the API: embedded (`/v1/objects/...`) and storage-scoped
  * (`/v1/objects/storages/{storageDeviceId}/...`), so either form reaches one handler.
  */
-export function objectRoutes(app: FastifyInstance, register: (scope: FastifyInstance) => void): void {
-  app.register(async (scope) => register(scope), { prefix: OBJECTS });
-  app.register(async (scope) => register(scope), { prefix: `${OBJECTS}/storages/:storageDeviceId` });
+export function objectRoutes(app: FastifyInstance, register: (scope: ApiScope) => void): void {
+  app.register(async (scope) => register(scope.withTypeProvider<TypeBoxTypeProvider>()), { prefix: OBJECTS });
+  app.register(async (scope) => register(scope.withTypeProvider<TypeBoxTypeProvider>()), { prefix: `${OBJECTS}/storages/:storageDeviceId` });
 }
 
 /** The services domain in both forms: `/v1/services/...` and `/v1/{storageDeviceId}/services/...`. */
-export function serviceRoutes(app: FastifyInstance, register: (scope: FastifyInstance) => void): void {
-  app.register(async (scope) => register(scope), { prefix: SERVICES });
-  app.register(async (scope) => register(scope), { prefix: `${V1}/:storageDeviceId/services` });
+export function serviceRoutes(app: FastifyInstance, register: (scope: ApiScope) => void): void {
+  app.register(async (scope) => register(scope.withTypeProvider<TypeBoxTypeProvider>()), { prefix: SERVICES });
+  app.register(async (scope) => register(scope.withTypeProvider<TypeBoxTypeProvider>()), { prefix: `${V1}/:storageDeviceId/services` });
 }
 
 /** Throws a catalog error; typed `never` so handlers read naturally. */

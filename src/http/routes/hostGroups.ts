@@ -6,33 +6,29 @@ import type { Engine } from '../../engine/context.js';
 import { hostRules, requirePort, type CreateHostGroupParams, type ModifyHostGroupParams } from '../../engine/hosts.js';
 import type { HostGroupRow } from '../../store/resources.js';
 import { fail, objectRoutes, submitJob } from '../vsp.js';
-import { bool, boolQuery, clean, detailTypes, existingHostGroup, hostGroupNumberOf, int, noBody, parseHostGroupId, str } from './hostShared.js';
+import { body, bool, boolQuery, clean, detailTypes, existingHostGroup, hostGroupNumberOf, hostGroupParams, int, noBody, parseHostGroupId, str } from './hostShared.js';
+import Type from 'typebox';
+import { jobHeaders, jobResponses, readResponses } from '../schemas/common.js';
 
 const tags = ['host-groups'];
 const hostMode = { type: ['string', 'null'], enum: [...HOST_MODES, null] } as const;
-const hostModeOptions = { type: ['array', 'null'], items: { type: 'integer', minimum: -1, maximum: 999 }, maxItems: 256 } as const;
+const hostModeOptions = { type: ['array', 'null'], items: { type: 'integer', minimum: -1, maximum: 999 }, maxItems: 256, description: '`[-1]` clears them.' } as const;
 const name = { type: ['string', 'null'], minLength: 1, maxLength: 64 } as const;
 
-const createBody = {
-  type: ['object', 'null'], additionalProperties: false,
-  properties: {
-    portId: str, hostGroupNumber: int, hostGroupName: name, hostMode, hostModeOptions, iscsiName: str,
-    isQuickCreating: bool,
-  },
-} as const;
+const createBody = body({
+  portId: str, hostGroupNumber: int, hostGroupName: name, hostMode, hostModeOptions, iscsiName: str,
+  isQuickCreating: bool,
+}, [{ portId: 'CL1-A', hostGroupName: 'HBSD-0123456789abcdef', hostMode: 'LINUX/IRIX' }]);
 
-const modifyBody = {
-  type: ['object', 'null'], additionalProperties: false,
-  properties: {
-    hostGroupName: name, hostMode, hostModeOptions,
-    authenticationMode: { type: ['string', 'null'], enum: [...AUTH_MODES, null] },
-  },
-} as const;
+const modifyBody = body({
+  hostGroupName: name, hostMode, hostModeOptions,
+  authenticationMode: { type: ['string', 'null'], enum: [...AUTH_MODES, null] },
+}, [{ hostMode: 'LINUX/IRIX', hostModeOptions: [2, 22] }]);
 
-const listQuery = {
-  type: 'object',
-  properties: { portId: { type: 'string' }, detailInfoType: { type: 'string' }, isUndefined: { type: 'string' }, isSimpleMode: { type: 'string' } },
-} as const;
+const listQuery = Type.Object({
+  portId: Type.Optional(Type.String()), detailInfoType: Type.Optional(Type.String({ description: '`resourceGroup` adds resourceGroupId.' })),
+  isUndefined: Type.Optional(Type.String({ description: '`true`: the free host group numbers of each port.' })), isSimpleMode: Type.Optional(Type.String()),
+});
 
 /** `[-1]` (clear) stands alone; any other option number is 0 or more. */
 function checkOptions(opts: number[] | undefined): void {
@@ -46,7 +42,12 @@ export function hostGroupRoutes(app: FastifyInstance, engine: Engine): void {
   const render = (sid: string, h: HostGroupRow, resourceGroup: boolean) => renderHostGroup(h, portTypeOf(sid, h.portId), { resourceGroup });
 
   objectRoutes(app, (r) => {
-    r.get('/host-groups', { schema: { tags, summary: 'List host groups / iSCSI targets (of a port, or all)', querystring: listQuery } }, async (req) => {
+    r.get('/host-groups', {
+      schema: {
+        tags, operationId: 'listHostGroups', summary: 'List host groups / iSCSI targets (of a port, or all)', querystring: listQuery,
+        response: readResponses('HostGroupList', 'The host groups.'),
+      },
+    }, async (req) => {
       const q = req.query as { portId?: string; detailInfoType?: string; isUndefined?: string };
       const sid = req.vsp.sid;
       const resourceGroup = detailTypes(q.detailInfoType).has('resourceGroup');
@@ -65,13 +66,17 @@ export function hostGroupRoutes(app: FastifyInstance, engine: Engine): void {
       return { data: groups.map((h) => render(sid, h, resourceGroup)) };
     });
 
-    r.get('/host-groups/:hostGroupId', { schema: { tags, summary: 'Get a host group / iSCSI target' } }, async (req) => {
+    r.get('/host-groups/:hostGroupId', {
+      schema: { tags, operationId: 'getHostGroup', summary: 'Get a host group / iSCSI target', params: hostGroupParams, response: readResponses('HostGroup', 'The host group.') },
+    }, async (req) => {
       const { portId, hostGroupNumber } = parseHostGroupId(engine, (req.params as { hostGroupId: string }).hostGroupId);
       const { group } = existingHostGroup(engine, req.vsp.sid, portId, hostGroupNumber);
       return render(req.vsp.sid, group, detailTypes((req.query as { detailInfoType?: string }).detailInfoType).has('resourceGroup'));
     });
 
-    r.post('/host-groups', { schema: { tags, summary: 'Create a host group / iSCSI target', body: createBody } }, async (req, reply) => {
+    r.post('/host-groups', {
+      schema: { tags, operationId: 'createHostGroup', summary: 'Create a host group / iSCSI target', headers: jobHeaders, body: createBody, response: jobResponses() },
+    }, async (req, reply) => {
       const b = clean(req.body as Record<string, unknown>) as Record<string, any>;
       if (b.portId === undefined) fail('requiredParameter', { attribute: 'portId' });
       if (b.hostGroupName === undefined) fail('requiredParameter', { attribute: 'hostGroupName' });
@@ -89,7 +94,10 @@ export function hostGroupRoutes(app: FastifyInstance, engine: Engine): void {
 
     r.route({
       method: ['PATCH', 'PUT'], url: '/host-groups/:hostGroupId',
-      schema: { tags, summary: 'Change host mode, host mode options, name or iSCSI authentication mode', body: modifyBody },
+      schema: {
+        tags, operationId: 'modifyHostGroup', summary: 'Change host mode, host mode options, name or iSCSI authentication mode', params: hostGroupParams,
+        headers: jobHeaders, body: modifyBody, response: jobResponses(),
+      },
       handler: async (req, reply) => {
         const { portId, hostGroupNumber } = parseHostGroupId(engine, (req.params as { hostGroupId: string }).hostGroupId);
         const b = clean(req.body as Record<string, unknown>) as Record<string, any>;
@@ -108,7 +116,12 @@ export function hostGroupRoutes(app: FastifyInstance, engine: Engine): void {
       },
     });
 
-    r.delete('/host-groups/:hostGroupId', { schema: { tags, summary: 'Delete a host group / iSCSI target (host group 0 is reset)', body: noBody } }, async (req, reply) => {
+    r.delete('/host-groups/:hostGroupId', {
+      schema: {
+        tags, operationId: 'deleteHostGroup', summary: 'Delete a host group / iSCSI target (host group 0 is reset)', params: hostGroupParams,
+        headers: jobHeaders, body: noBody, response: jobResponses(),
+      },
+    }, async (req, reply) => {
       const { portId, hostGroupNumber } = parseHostGroupId(engine, (req.params as { hostGroupId: string }).hostGroupId);
       existingHostGroup(engine, req.vsp.sid, portId, hostGroupNumber);
       return submitJob(engine, req, reply, 'hostGroup.delete', { portId, hostGroupNumber });

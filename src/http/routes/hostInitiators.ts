@@ -4,7 +4,9 @@ import type { Engine } from '../../engine/context.js';
 import { requireHostIscsi, requireHostWwn, requirePort, type HostInitiatorParams } from '../../engine/hosts.js';
 import type { HostGroupRow } from '../../store/resources.js';
 import { fail, objectRoutes, submitJob } from '../vsp.js';
-import { clean, existingHostGroup, hostGroupNumberOf, int, noBody, numberList, parseTripleId, str } from './hostShared.js';
+import { body, clean, existingHostGroup, hostGroupNumberOf, int, noBody, numberList, parseTripleId, str, tripleParam } from './hostShared.js';
+import Type from 'typebox';
+import { jobHeaders, jobResponses, readResponses } from '../schemas/common.js';
 
 /** What differs between host WWNs (FC) and host iSCSI names: the collection, its attribute names and its checks. */
 interface InitiatorKind {
@@ -13,6 +15,9 @@ interface InitiatorKind {
   nameAttr: 'hostWwn' | 'iscsiName';
   nicknameAttr: 'wwnNickname' | 'iscsiNickname';
   op: 'hostWwn' | 'hostIscsi';
+  /** operationId stems, component names and an example name. */
+  noun: 'HostWwn' | 'HostIscsi';
+  example: string;
   /** The canonical name, or null when malformed. */
   normalize(raw: string): string | null;
   list(engine: Engine, sid: string, portId: string, hg: number): Array<{ name: string; nickname: string }>;
@@ -21,7 +26,7 @@ interface InitiatorKind {
 }
 
 const WWN: InitiatorKind = {
-  collection: 'host-wwns', idParam: 'hostWwnId', nameAttr: 'hostWwn', nicknameAttr: 'wwnNickname', op: 'hostWwn',
+  collection: 'host-wwns', idParam: 'hostWwnId', nameAttr: 'hostWwn', nicknameAttr: 'wwnNickname', op: 'hostWwn', noun: 'HostWwn', example: '210003e08b0256f9',
   normalize: normalizeWwn,
   list: (e, sid, portId, hg) => e.res.listHostWwns(sid, portId, hg).map((w) => ({ name: w.wwn, nickname: w.nickname })),
   require: (e, sid, p) => requireHostWwn(e.res, sid, p),
@@ -29,29 +34,28 @@ const WWN: InitiatorKind = {
 };
 
 const ISCSI: InitiatorKind = {
-  collection: 'host-iscsis', idParam: 'hostIscsiId', nameAttr: 'iscsiName', nicknameAttr: 'iscsiNickname', op: 'hostIscsi',
+  collection: 'host-iscsis', idParam: 'hostIscsiId', nameAttr: 'iscsiName', nicknameAttr: 'iscsiNickname', op: 'hostIscsi', noun: 'HostIscsi',
+  example: 'iqn.1994-05.com.redhat:host1',
   normalize: (raw) => (isIscsiName(raw) ? raw : null),
   list: (e, sid, portId, hg) => e.res.listHostIscsis(sid, portId, hg).map((i) => ({ name: i.iscsiName, nickname: i.nickname })),
   require: (e, sid, p) => requireHostIscsi(e.res, sid, p),
   render: renderHostIscsi,
 };
 
-const listQuery = {
-  type: 'object',
-  properties: {
-    portId: { type: 'string' }, hostGroupNumber: { type: 'integer' }, hostGroupName: { type: 'string' }, hostGroupNumberList: { type: 'string' },
-  },
-} as const;
+const listQuery = Type.Object({
+  portId: Type.Optional(Type.String({ description: 'Required.' })),
+  hostGroupNumber: Type.Optional(Type.Integer({ description: 'One of hostGroupNumber, hostGroupName, hostGroupNumberList is required.' })),
+  hostGroupName: Type.Optional(Type.String()),
+  hostGroupNumberList: Type.Optional(Type.String({ description: 'Comma-separated numbers.' })),
+});
 
 /** Routes of one initiator collection: list by port + host group (number, name or number list), get, add, nickname, delete. */
 function initiatorRoutes(app: FastifyInstance, engine: Engine, k: InitiatorKind): void {
   const tags = [k.collection];
   const nickname = { type: ['string', 'null'], maxLength: 64 } as const;
-  const createBody = {
-    type: ['object', 'null'], additionalProperties: false,
-    properties: { [k.nameAttr]: str, portId: str, hostGroupNumber: int },
-  } as const;
-  const modifyBody = { type: ['object', 'null'], additionalProperties: false, properties: { [k.nicknameAttr]: nickname } } as const;
+  const createBody = body({ [k.nameAttr]: str, portId: str, hostGroupNumber: int }, [{ [k.nameAttr]: k.example, portId: 'CL1-A', hostGroupNumber: 1 }]);
+  const modifyBody = body({ [k.nicknameAttr]: nickname }, [{ [k.nicknameAttr]: 'host1' }]);
+  const params = tripleParam(k.idParam, k.nameAttr, `CL1-A,1,${k.example}`);
 
   const nameOf = (raw: string) => {
     const n = k.normalize(raw);
@@ -67,7 +71,9 @@ function initiatorRoutes(app: FastifyInstance, engine: Engine, k: InitiatorKind)
   };
 
   objectRoutes(app, (r) => {
-    r.get(`/${k.collection}`, { schema: { tags, summary: `List ${k.collection} of a host group`, querystring: listQuery } }, async (req) => {
+    r.get(`/${k.collection}`, {
+      schema: { tags, operationId: `list${k.noun}s`, summary: `List ${k.collection} of a host group`, querystring: listQuery, response: readResponses(`${k.noun}List`, `The ${k.collection}.`) },
+    }, async (req) => {
       const q = req.query as { portId?: string; hostGroupNumber?: number; hostGroupName?: string; hostGroupNumberList?: string };
       const sid = req.vsp.sid;
       // Live on the E590H: portId without hostGroupNumber is refused with KART40044-E (ref 4.3).
@@ -91,13 +97,17 @@ function initiatorRoutes(app: FastifyInstance, engine: Engine, k: InitiatorKind)
       return { data: groups.flatMap((g) => k.list(engine, sid, g.portId, g.hgNumber).map((i) => k.render(g, i.name, i.nickname))) };
     });
 
-    r.get(`/${k.collection}/:${k.idParam}`, { schema: { tags, summary: `Get one of ${k.collection}` } }, async (req) => {
+    r.get(`/${k.collection}/:${k.idParam}`, {
+      schema: { tags, operationId: `get${k.noun}`, summary: `Get one of ${k.collection}`, params, response: readResponses(k.noun, 'The registered host.') },
+    }, async (req) => {
       const sid = req.vsp.sid;
       const key = keyOf(sid, (req.params as Record<string, string>)[k.idParam]!);
       return k.render(engine.res.getHostGroup(sid, key.portId, key.hostGroupNumber)!, key.name, key.nickname);
     });
 
-    r.post(`/${k.collection}`, { schema: { tags, summary: `Register a host in a host group (${k.collection})`, body: createBody } }, async (req, reply) => {
+    r.post(`/${k.collection}`, {
+      schema: { tags, operationId: `add${k.noun}`, summary: `Register a host in a host group (${k.collection})`, headers: jobHeaders, body: createBody, response: jobResponses() },
+    }, async (req, reply) => {
       const b = clean(req.body as Record<string, unknown>) as Record<string, any>;
       for (const a of [k.nameAttr, 'portId', 'hostGroupNumber']) if (b[a] === undefined) fail('requiredParameter', { attribute: a });
       const hostGroupNumber = hostGroupNumberOf(engine, b.hostGroupNumber);
@@ -108,7 +118,7 @@ function initiatorRoutes(app: FastifyInstance, engine: Engine, k: InitiatorKind)
 
     r.route({
       method: ['PATCH', 'PUT'], url: `/${k.collection}/:${k.idParam}`,
-      schema: { tags, summary: `Set the nickname of one of ${k.collection}`, body: modifyBody },
+      schema: { tags, operationId: `set${k.noun}Nickname`, summary: `Set the nickname of one of ${k.collection}`, params, headers: jobHeaders, body: modifyBody, response: jobResponses() },
       handler: async (req, reply) => {
         const key = keyOf(req.vsp.sid, (req.params as Record<string, string>)[k.idParam]!);
         const b = clean(req.body as Record<string, unknown>) as Record<string, any>;
@@ -118,7 +128,9 @@ function initiatorRoutes(app: FastifyInstance, engine: Engine, k: InitiatorKind)
       },
     });
 
-    r.delete(`/${k.collection}/:${k.idParam}`, { schema: { tags, summary: `Remove one of ${k.collection} from its host group`, body: noBody } }, async (req, reply) => {
+    r.delete(`/${k.collection}/:${k.idParam}`, {
+      schema: { tags, operationId: `delete${k.noun}`, summary: `Remove one of ${k.collection} from its host group`, params, headers: jobHeaders, body: noBody, response: jobResponses() },
+    }, async (req, reply) => {
       const key = keyOf(req.vsp.sid, (req.params as Record<string, string>)[k.idParam]!);
       const params: HostInitiatorParams = { portId: key.portId, hostGroupNumber: key.hostGroupNumber, name: key.name };
       return submitJob(engine, req, reply, `${k.op}.delete`, params);

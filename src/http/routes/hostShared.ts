@@ -2,13 +2,20 @@ import type { Engine } from '../../engine/context.js';
 import { hostRules, requireHostGroup, requirePort } from '../../engine/hosts.js';
 import type { HostGroupRow, PortRow } from '../../store/resources.js';
 import { fail, intParam, splitId } from '../vsp.js';
+import Type from 'typebox';
+import { pathStr } from '../schemas/common.js';
 
-/** Schema fragments: JSON `null` means "not given" for every optional attribute (Terraform sends nulls). */
-export const int = { type: ['integer', 'null'] } as const;
-export const str = { type: ['string', 'null'] } as const;
-export const bool = { type: ['boolean', 'null'] } as const;
+export { bool, int, str } from '../schemas/common.js';
 /** DELETE takes no attributes: a body, if any, must be empty (`{}` or `null`), else KART40038-E. */
-export const noBody = { type: ['object', 'null'], additionalProperties: false, properties: {} } as const;
+export const noBody = Type.Unsafe<Record<string, never> | null>({ type: ['object', 'null'], additionalProperties: false, properties: {} });
+/** A request body: an object of these attributes and no others, or none at all (`null`, no bytes). */
+export const body = (properties: Record<string, unknown>, examples: unknown[]) =>
+  Type.Unsafe<Record<string, unknown> | null>({ type: ['object', 'null'], additionalProperties: false, properties, examples });
+
+/** `{portId},{hostGroupNumber}` and `{portId},{hostGroupNumber},{x}` path parameters. */
+export const hostGroupParams = Type.Object({ hostGroupId: pathStr('`{portId},{hostGroupNumber}`, e.g. `CL1-A,1`.', { pattern: '^[^,]+,[0-9]+$', examples: ['CL1-A,0'] }) });
+export const tripleParam = (name: string, last: string, example: string) =>
+  Type.Object({ [name]: pathStr(`\`{portId},{hostGroupNumber},{${last}}\`, e.g. \`${example}\`.`, { examples: [example] }) });
 
 /** The body without its null/absent attributes. */
 export const clean = <T extends object>(o: T | undefined | null): Partial<T> =>

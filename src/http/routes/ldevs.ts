@@ -5,58 +5,53 @@ import type { Engine } from '../../engine/context.js';
 import { ldevJson, renderDefined, type CreateLdevParams } from '../../engine/ldevs.js';
 import type { LdevRow } from '../../store/resources.js';
 import { fail, intParam, objectRoutes, submitJob } from '../vsp.js';
+import Type from 'typebox';
+import { bool, int, jobHeaders, jobResponses, nullable, pathInt, readResponses, str, strEnum } from '../schemas/common.js';
 
 const tags = ['ldevs'];
-const int = { type: ['integer', 'null'] } as const;
-const bool = { type: ['boolean', 'null'] } as const;
-const str = { type: ['string', 'null'] } as const;
+const drMode = nullable<string>('string', { enum: [...DATA_REDUCTION_MODES, null] });
+const drProcessMode = nullable<string>('string', { enum: ['inline', 'post_process', null] });
+const label = nullable<string>('string', { maxLength: 32 });
+const params = Type.Object({ ldevId: pathInt('LDEV number (0 to the model\'s last LDEV id; leading zeros accepted).') });
 
 // Bodies accept no bytes or `null` (Terraform, Ansible): the handler then names the missing parameter.
-const createBody = {
-  type: ['object', 'null'], additionalProperties: false,
-  properties: {
-    ldevId: int, isParallelExecutionEnabled: bool, startLdevId: int, endLdevId: int, poolId: int,
-    parityGroupId: str, externalParityGroupId: str, byteFormatCapacity: str, blockCapacity: int,
-    dataReductionMode: { type: ['string', 'null'], enum: [...DATA_REDUCTION_MODES, null] },
-    dataReductionProcessMode: { type: ['string', 'null'], enum: ['inline', 'post_process', null] },
-    isDataReductionSharedVolumeEnabled: bool, isCompressionAccelerationEnabled: bool,
-    isFullAllocationEnabled: bool, isAluaEnabled: bool, isTierRelocationEnabled: bool,
-    emulationType: str, label: { type: ['string', 'null'], maxLength: 32 }, ssid: str, mpBladeId: int, clprId: int,
-  },
-} as const;
+// Bodies accept no bytes or `null` (Terraform, Ansible): the handler then names the missing parameter.
+const body = (properties: Record<string, unknown>, examples: unknown[]) =>
+  Type.Unsafe<Record<string, unknown> | null>({ type: ['object', 'null'], additionalProperties: false, properties, examples });
 
-const modifyBody = {
-  type: ['object', 'null'], additionalProperties: false,
-  properties: {
-    label: { type: ['string', 'null'], maxLength: 32 },
-    dataReductionMode: { type: ['string', 'null'], enum: [...DATA_REDUCTION_MODES, null] },
-    dataReductionProcessMode: { type: ['string', 'null'], enum: ['inline', 'post_process', null] },
-    isCompressionAccelerationEnabled: bool, isRelocationEnabled: bool, isFullAllocationEnabled: bool, isAluaEnabled: bool,
-    clprId: int, mpBladeId: int, ssid: str,
-  },
-} as const;
+const createBody = body({
+  ldevId: int, isParallelExecutionEnabled: bool, startLdevId: int, endLdevId: int, poolId: nullable<number>('integer', { description: 'A DP pool, or -1 for a Thin Image V-VOL.' }),
+  parityGroupId: str, externalParityGroupId: str,
+  byteFormatCapacity: nullable<string>('string', { description: 'e.g. `10G` (T, G, M, K; base 1024). One of byteFormatCapacity and blockCapacity.' }),
+  blockCapacity: nullable<number>('integer', { description: '512-byte blocks.' }),
+  dataReductionMode: drMode, dataReductionProcessMode: drProcessMode,
+  isDataReductionSharedVolumeEnabled: bool, isCompressionAccelerationEnabled: bool,
+  isFullAllocationEnabled: bool, isAluaEnabled: bool, isTierRelocationEnabled: bool,
+  emulationType: str, label, ssid: str, mpBladeId: int, clprId: int,
+}, [{ ldevId: 10, poolId: 0, byteFormatCapacity: '10G' }, { byteFormatCapacity: '10G', poolId: 0, isParallelExecutionEnabled: true }]);
 
-const expandBody = {
-  type: ['object', 'null'], additionalProperties: false,
-  properties: {
-    parameters: {
-      type: ['object', 'null'], additionalProperties: false,
-      properties: { additionalByteFormatCapacity: str, additionalBlockCapacity: int, enhancedExpansion: bool },
-    },
-  },
-} as const;
+const modifyBody = body({
+  label, dataReductionMode: drMode, dataReductionProcessMode: drProcessMode,
+  isCompressionAccelerationEnabled: bool, isRelocationEnabled: bool, isFullAllocationEnabled: bool, isAluaEnabled: bool,
+  clprId: int, mpBladeId: int, ssid: str,
+}, [{ label: 'db-data' }]);
 
-const deleteBody = { type: ['object', 'null'], additionalProperties: false, properties: { isDataReductionDeleteForceExecute: bool } } as const;
-
-const listQuery = {
-  type: 'object',
-  properties: {
-    headLdevId: { type: 'integer', minimum: 0 }, count: { type: 'integer', minimum: 1, maximum: 16384 },
-    ldevOption: { type: 'string', enum: ['defined', 'undefined', 'dpVolume', 'luMapped', 'luUnmapped', 'externalVolume', 'mappedNamespace', 'unmappedNamespace'] },
-    poolId: { type: 'integer', minimum: 0 }, resourceGroupId: { type: 'integer' }, journalId: { type: 'integer' },
-    parityGroupId: { type: 'string' }, detailInfoType: { type: 'string' },
+const expandBody = body({
+  parameters: {
+    type: ['object', 'null'], additionalProperties: false,
+    properties: { additionalByteFormatCapacity: str, additionalBlockCapacity: int, enhancedExpansion: bool },
   },
-} as const;
+}, [{ parameters: { additionalByteFormatCapacity: '2G' } }]);
+
+const deleteBody = body({ isDataReductionDeleteForceExecute: bool }, [{ isDataReductionDeleteForceExecute: true }]);
+
+const listQuery = Type.Object({
+  headLdevId: Type.Optional(Type.Integer({ minimum: 0, description: 'First slot of the window (default 0).' })),
+  count: Type.Optional(Type.Integer({ minimum: 1, maximum: 16384, description: 'Slots in the window (default 100).' })),
+  ldevOption: Type.Optional(strEnum(['defined', 'undefined', 'dpVolume', 'luMapped', 'luUnmapped', 'externalVolume', 'mappedNamespace', 'unmappedNamespace'] as const)),
+  poolId: Type.Optional(Type.Integer({ minimum: 0 })), resourceGroupId: Type.Optional(Type.Integer()), journalId: Type.Optional(Type.Integer()),
+  parityGroupId: Type.Optional(Type.String()), detailInfoType: Type.Optional(Type.String()),
+});
 
 type Query = { headLdevId?: number; count?: number; ldevOption?: string; poolId?: number; resourceGroupId?: number; journalId?: number; parityGroupId?: string };
 const clean = <T extends object>(o: T | undefined | null): Partial<T> =>
@@ -68,7 +63,9 @@ export function ldevRoutes(app: FastifyInstance, engine: Engine): void {
   const ldevIdOf = (sid: string, raw: unknown) => intParam(raw, 'ldevId', 0, maxId(sid));
 
   objectRoutes(app, (r) => {
-    r.get('/ldevs', { schema: { tags, summary: 'List LDEVs (a window of slots, or filtered)', querystring: listQuery } }, async (req) => {
+    r.get('/ldevs', {
+      schema: { tags, operationId: 'listLdevs', summary: 'List LDEVs (a window of slots, or filtered)', querystring: listQuery, response: readResponses('LdevList', 'The LDEV slots.') },
+    }, async (req) => {
       const q = req.query as Query;
       const sid = req.vsp.sid;
       const max = maxId(sid);
@@ -123,10 +120,14 @@ export function ldevRoutes(app: FastifyInstance, engine: Engine): void {
       return { data };
     });
 
-    r.get('/ldevs/:ldevId', { schema: { tags, summary: 'Get an LDEV (200 with NOT DEFINED for a free slot)' } }, async (req, reply) =>
+    r.get('/ldevs/:ldevId', {
+      schema: { tags, operationId: 'getLdev', summary: 'Get an LDEV (200 with NOT DEFINED for a free slot)', params, response: readResponses('Ldev', 'The LDEV, or its free slot.') },
+    }, async (req, reply) =>
       reply.type('application/json; charset=utf-8').send(ldevJson(engine, req.vsp.sid, ldevIdOf(req.vsp.sid, (req.params as { ldevId: string }).ldevId))));
 
-    r.post('/ldevs', { schema: { tags, summary: 'Create an LDEV', body: createBody } }, async (req, reply) => {
+    r.post('/ldevs', {
+      schema: { tags, operationId: 'createLdev', summary: 'Create an LDEV', headers: jobHeaders, body: createBody, response: jobResponses() },
+    }, async (req, reply) => {
       const b = clean(req.body as Record<string, unknown>) as Record<string, any>;
       const sid = req.vsp.sid;
       const max = maxId(sid);
@@ -175,7 +176,8 @@ export function ldevRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.route({
-      method: ['PATCH', 'PUT'], url: '/ldevs/:ldevId', schema: { tags, summary: 'Change LDEV settings (label, data reduction…)', body: modifyBody },
+      method: ['PATCH', 'PUT'], url: '/ldevs/:ldevId',
+      schema: { tags, operationId: 'modifyLdev', summary: 'Change LDEV settings (label, data reduction…)', params, headers: jobHeaders, body: modifyBody, response: jobResponses() },
       handler: async (req, reply) => {
         const ldevId = ldevIdOf(req.vsp.sid, (req.params as { ldevId: string }).ldevId);
         const b = clean(req.body as Record<string, unknown>);
@@ -185,7 +187,8 @@ export function ldevRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.route({
-      method: ['POST', 'PUT'], url: '/ldevs/:ldevId/actions/expand/invoke', schema: { tags, summary: 'Expand a DP volume', body: expandBody },
+      method: ['POST', 'PUT'], url: '/ldevs/:ldevId/actions/expand/invoke',
+      schema: { tags, operationId: 'expandLdev', summary: 'Expand a DP volume', params, headers: jobHeaders, body: expandBody, response: jobResponses() },
       handler: async (req, reply) => {
         const ldevId = ldevIdOf(req.vsp.sid, (req.params as { ldevId: string }).ldevId);
         const body = req.body as { parameters?: Record<string, unknown> | null } | undefined;
@@ -202,7 +205,9 @@ export function ldevRoutes(app: FastifyInstance, engine: Engine): void {
       },
     });
 
-    r.delete('/ldevs/:ldevId', { schema: { tags, summary: 'Delete an LDEV', body: deleteBody } }, async (req, reply) => {
+    r.delete('/ldevs/:ldevId', {
+      schema: { tags, operationId: 'deleteLdev', summary: 'Delete an LDEV (refused while it has LU paths or pairs)', params, headers: jobHeaders, body: deleteBody, response: jobResponses() },
+    }, async (req, reply) => {
       const ldevId = ldevIdOf(req.vsp.sid, (req.params as { ldevId: string }).ldevId);
       return submitJob(engine, req, reply, 'ldev.delete', { ldevId });
     });

@@ -5,26 +5,26 @@ import { hostRules, requirePort } from '../../engine/hosts.js';
 import type { CreateLunParams, LunKey } from '../../engine/luns.js';
 import type { HostGroupRow, LunRow } from '../../store/resources.js';
 import { fail, intParam, objectRoutes, submitJob } from '../vsp.js';
-import { boolQuery, clean, existingHostGroup, hostGroupNumberOf, int, noBody, numberList, parseTripleId, str } from './hostShared.js';
+import { body, boolQuery, clean, existingHostGroup, hostGroupNumberOf, int, noBody, numberList, parseTripleId, str, tripleParam } from './hostShared.js';
+import Type from 'typebox';
+import { jobHeaders, jobResponses, nullable, readResponses } from '../schemas/common.js';
 
 const tags = ['luns'];
 
-const createBody = {
-  type: ['object', 'null'], additionalProperties: false,
-  properties: {
-    portId: str,
-    portIds: { type: ['array', 'null'], items: { type: 'string' }, minItems: 1, maxItems: 6 },
-    hostGroupNumber: int, ldevId: int, lun: int,
-  },
-} as const;
+const createBody = body({
+  portId: str,
+  portIds: { type: ['array', 'null'], items: { type: 'string' }, minItems: 1, maxItems: 6, description: 'Up to six ports instead of portId.' },
+  hostGroupNumber: int, ldevId: int, lun: nullable<number>('integer', { description: 'Omitted: the lowest LUN free in every listed host group.' }),
+}, [{ portId: 'CL1-A', hostGroupNumber: 1, ldevId: 0 }]);
 
-const listQuery = {
-  type: 'object',
-  properties: {
-    portId: { type: 'string' }, hostGroupNumber: { type: 'integer' }, hostGroupNumberList: { type: 'string' },
-    isBasicLunInformation: { type: 'string' }, lunOption: { type: 'string' },
-  },
-} as const;
+const listQuery = Type.Object({
+  portId: Type.Optional(Type.String({ description: 'Required.' })),
+  hostGroupNumber: Type.Optional(Type.Integer({ description: 'Or hostGroupNumberList.' })),
+  hostGroupNumberList: Type.Optional(Type.String()),
+  isBasicLunInformation: Type.Optional(Type.String({ description: '`true`/`false`, any case.' })),
+  lunOption: Type.Optional(Type.String({ description: '`ALUA` adds isAluaEnabled and asymmetricAccessState.' })),
+});
+const params = tripleParam('lunId', 'lun', 'CL1-A,1,0');
 
 /** LU paths (LUNs): list per host group, get, create (LUN auto-assigned when omitted, up to six ports), delete. */
 export function lunRoutes(app: FastifyInstance, engine: Engine): void {
@@ -50,7 +50,9 @@ export function lunRoutes(app: FastifyInstance, engine: Engine): void {
   };
 
   objectRoutes(app, (r) => {
-    r.get('/luns', { schema: { tags, summary: 'List the LU paths of a host group', querystring: listQuery } }, async (req) => {
+    r.get('/luns', {
+      schema: { tags, operationId: 'listLuns', summary: 'List the LU paths of a host group', querystring: listQuery, response: readResponses('LunList', 'The LU paths.') },
+    }, async (req) => {
       const q = req.query as { portId?: string; hostGroupNumber?: number; hostGroupNumberList?: string; isBasicLunInformation?: string; lunOption?: string };
       const sid = req.vsp.sid;
       if (q.portId === undefined) fail('requiredQuery', { attribute: 'portId' });
@@ -68,14 +70,16 @@ export function lunRoutes(app: FastifyInstance, engine: Engine): void {
       return { data };
     });
 
-    r.get('/luns/:lunId', { schema: { tags, summary: 'Get an LU path' } }, async (req) => {
+    r.get('/luns/:lunId', { schema: { tags, operationId: 'getLun', summary: 'Get an LU path', params, response: readResponses('Lun', 'The LU path.') } }, async (req) => {
       const q = req.query as { isBasicLunInformation?: string; lunOption?: string };
       const sid = req.vsp.sid;
       const { lun, group } = existingLun(sid, parseLunId((req.params as { lunId: string }).lunId));
       return render(sid, lun, group, { basic: boolQuery(q.isBasicLunInformation, 'isBasicLunInformation') ?? false, alua: aluaOf(q.lunOption) });
     });
 
-    r.post('/luns', { schema: { tags, summary: 'Define an LU path (LUN auto-assigned when omitted)', body: createBody } }, async (req, reply) => {
+    r.post('/luns', {
+      schema: { tags, operationId: 'createLun', summary: 'Define an LU path (LUN auto-assigned when omitted)', headers: jobHeaders, body: createBody, response: jobResponses() },
+    }, async (req, reply) => {
       const b = clean(req.body as Record<string, unknown>) as Record<string, any>;
       const sid = req.vsp.sid;
       if (b.portId !== undefined && b.portIds !== undefined) fail('invalidCombination', { detail: 'specify either portId or portIds' });
@@ -92,7 +96,9 @@ export function lunRoutes(app: FastifyInstance, engine: Engine): void {
       return submitJob(engine, req, reply, 'lun.create', params);
     });
 
-    r.delete('/luns/:lunId', { schema: { tags, summary: 'Delete an LU path', body: noBody } }, async (req, reply) => {
+    r.delete('/luns/:lunId', {
+      schema: { tags, operationId: 'deleteLun', summary: 'Delete an LU path', params, headers: jobHeaders, body: noBody, response: jobResponses() },
+    }, async (req, reply) => {
       const key = parseLunId((req.params as { lunId: string }).lunId);
       existingLun(req.vsp.sid, key);
       return submitJob(engine, req, reply, 'lun.delete', key);

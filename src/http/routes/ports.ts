@@ -5,18 +5,18 @@ import { hostRules, requirePort } from '../../engine/hosts.js';
 import type { PortRow } from '../../store/resources.js';
 import { objectRoutes } from '../vsp.js';
 import { detailTypes } from './hostShared.js';
+import Type from 'typebox';
+import { pathStr, readResponses, strEnum } from '../schemas/common.js';
 
 const tags = ['ports'];
-const listQuery = {
-  type: 'object',
-  properties: {
-    portType: { type: 'string', enum: [...PORT_TYPES] },
-    portAttributes: { type: 'string', enum: [...PORT_ATTRIBUTES] },
-    portId: { type: 'string' },
-    detailInfoType: { type: 'string' },
-  },
-} as const;
-const oneQuery = { type: 'object', properties: { detailInfoType: { type: 'string' } } } as const;
+const detailInfoType = Type.Optional(Type.String({ description: 'Comma-separated: `logins` (registered hosts as logins), `portMode`.' }));
+const listQuery = Type.Object({
+  portType: Type.Optional(strEnum(PORT_TYPES)),
+  portAttributes: Type.Optional(strEnum(PORT_ATTRIBUTES)),
+  portId: Type.Optional(Type.String()),
+  detailInfoType,
+});
+const oneQuery = Type.Object({ detailInfoType });
 
 /** Ports: list (portType / portAttributes / portId filters) and by id, FC and iSCSI, with login details on request. */
 export function portRoutes(app: FastifyInstance, engine: Engine): void {
@@ -38,7 +38,7 @@ export function portRoutes(app: FastifyInstance, engine: Engine): void {
     renderPort(p, { logins: detail.has('logins') ? loginsOf(p) : undefined, portMode: detail.has('portMode') });
 
   objectRoutes(app, (r) => {
-    r.get('/ports', { schema: { tags, summary: 'List ports', querystring: listQuery } }, async (req) => {
+    r.get('/ports', { schema: { tags, operationId: 'listPorts', summary: 'List ports', querystring: listQuery, response: readResponses('PortList', 'The ports.') } }, async (req) => {
       const q = req.query as { portType?: string; portAttributes?: string; portId?: string; detailInfoType?: string };
       const detail = detailTypes(q.detailInfoType);
       const data = engine.res.listPorts(req.vsp.sid)
@@ -49,7 +49,12 @@ export function portRoutes(app: FastifyInstance, engine: Engine): void {
       return { data };
     });
 
-    r.get('/ports/:portId', { schema: { tags, summary: 'Get a port', querystring: oneQuery } }, async (req) => {
+    r.get('/ports/:portId', {
+      schema: {
+        tags, operationId: 'getPort', summary: 'Get a port', params: Type.Object({ portId: pathStr('e.g. `CL1-A`.', { examples: ['CL1-A'] }) }),
+        querystring: oneQuery, response: readResponses('Port', 'The port.'),
+      },
+    }, async (req) => {
       const { portId } = req.params as { portId: string };
       const port = requirePort(engine.res, req.vsp.sid, portId);
       return render(port, detailTypes((req.query as { detailInfoType?: string }).detailInfoType));

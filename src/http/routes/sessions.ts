@@ -3,17 +3,21 @@ import { rfc3339 } from '../../domain/format.js';
 import type { Engine } from '../../engine/context.js';
 import type { SessionRow } from '../../store/sessions.js';
 import { fail, intParam, objectRoutes } from '../vsp.js';
+import Type from 'typebox';
+import { answer, bool, errorResponses, nullable, pathInt, readResponses } from '../schemas/common.js';
 
 const tags = ['sessions'];
-const createBody = {
+const createBody = Type.Unsafe<{ aliveTime?: number | null; authenticationTimeout?: number | null } | null>({
   type: ['object', 'null'],
   additionalProperties: false,
   properties: {
-    aliveTime: { type: ['integer', 'null'], minimum: 1, maximum: 300 },
-    authenticationTimeout: { type: ['integer', 'null'], minimum: 1, maximum: 900 },
+    aliveTime: nullable<number>('integer', { minimum: 1, maximum: 300, description: 'Idle seconds before the session expires (default 300).' }),
+    authenticationTimeout: nullable<number>('integer', { minimum: 1, maximum: 900, description: 'Default 120.' }),
   },
-} as const;
-const deleteBody = { type: ['object', 'null'], additionalProperties: false, properties: { force: { type: ['boolean', 'null'] } } } as const;
+  examples: [{ aliveTime: 300 }],
+});
+const deleteBody = Type.Unsafe({ type: ['object', 'null'], additionalProperties: false, properties: { force: bool } });
+const params = Type.Object({ sessionId: pathInt('The sessionId of POST sessions.') });
 
 function render(s: SessionRow) {
   return { sessionId: s.sessionId, userId: s.userId, ipAddress: s.ip, createdTime: rfc3339(s.createdAt), lastAccessTime: rfc3339(s.lastAccess) };
@@ -22,7 +26,13 @@ function render(s: SessionRow) {
 /** Sessions: Basic auth creates a token; `Session <token>` authenticates everything else. */
 export function sessionRoutes(app: FastifyInstance, engine: Engine): void {
   objectRoutes(app, (r) => {
-    r.post('/sessions', { config: { auth: 'basic' }, schema: { tags, summary: 'Generate a session', body: createBody } }, async (req, reply) => {
+    r.post('/sessions', {
+      config: { auth: 'basic' },
+      schema: {
+        tags, operationId: 'createSession', summary: 'Generate a session', body: createBody,
+        response: { 200: answer('The token (synchronous, no job).', 'SessionToken'), ...errorResponses() },
+      },
+    }, async (req, reply) => {
       const body = (req.body ?? {}) as { aliveTime?: number | null; authenticationTimeout?: number | null };
       const { sid, userId } = req.vsp;
       const now = engine.clock.now();
@@ -44,7 +54,7 @@ export function sessionRoutes(app: FastifyInstance, engine: Engine): void {
       return reply.code(200).send({ token: row.token, sessionId: row.sessionId });
     });
 
-    r.get('/sessions', { schema: { tags, summary: 'List sessions' } }, async (req) => {
+    r.get('/sessions', { schema: { tags, operationId: 'listSessions', summary: 'List sessions', response: readResponses('SessionList', 'The live sessions.') } }, async (req) => {
       engine.sessions.purgeExpired(engine.clock.now());
       return { data: engine.sessions.list(req.vsp.sid).map(render) };
     });
@@ -54,12 +64,13 @@ export function sessionRoutes(app: FastifyInstance, engine: Engine): void {
       if (!row || engine.clock.now() >= row.lastAccess + row.aliveTime * 1000) fail('objectNotFound', { object: `sessions/${String(id)}` });
       return row;
     };
-    r.get('/sessions/:sessionId', { schema: { tags, summary: 'Get a session' } }, async (req) =>
+    r.get('/sessions/:sessionId', { schema: { tags, operationId: 'getSession', summary: 'Get a session', params, response: readResponses('Session', 'The session.') } }, async (req) =>
       render(one(req.vsp.sid, (req.params as { sessionId: string }).sessionId)));
 
     // Keep-alive: PATCH (pve) or PUT refreshes the idle timer [I: not in the docs, ref 2.1].
     r.route({
-      method: ['PATCH', 'PUT'], url: '/sessions/:sessionId', schema: { tags, summary: 'Keep a session alive' },
+      method: ['PATCH', 'PUT'], url: '/sessions/:sessionId',
+      schema: { tags, operationId: 'keepSessionAlive', summary: 'Keep a session alive (resets its idle timer)', params, response: readResponses('Session', 'The session (synchronous, no job).') },
       handler: async (req) => {
         const row = one(req.vsp.sid, (req.params as { sessionId: string }).sessionId);
         const now = engine.clock.now();
@@ -68,7 +79,9 @@ export function sessionRoutes(app: FastifyInstance, engine: Engine): void {
       },
     });
 
-    r.delete('/sessions/:sessionId', { schema: { tags, summary: 'Discard a session', body: deleteBody } }, async (req) => {
+    r.delete('/sessions/:sessionId', {
+      schema: { tags, operationId: 'discardSession', summary: 'Discard a session', params, body: deleteBody, response: readResponses('Session', 'The discarded session (synchronous, no job).') },
+    }, async (req) => {
       const row = one(req.vsp.sid, (req.params as { sessionId: string }).sessionId);
       engine.sessions.delete(row.sid, row.sessionId);
       return render(row);

@@ -3,15 +3,18 @@ import type { Engine } from '../../engine/context.js';
 import { pairService } from '../../engine/pairs.js';
 import type { GroupActionParams } from '../../engine/pairsCommands.js';
 import { fail, objectRoutes, submitJob } from '../vsp.js';
+import Type from 'typebox';
+import { jobHeaders, jobResponses, pathStr, readResponses, strEnum } from '../schemas/common.js';
 import { ACTION_BODIES, actionBody, actionParameters, copySpeedOf } from './snapshots.js';
 
 const tags = ['snapshot-groups'];
 
-const listQuery = {
-  type: 'object',
-  properties: { snapshotGroupName: { type: 'string' }, detailInfoType: { type: 'string', enum: ['pair', 'retention'] } },
-} as const;
-const oneQuery = { type: 'object', properties: { detailInfoType: { type: 'string', enum: ['retention'] } } } as const;
+const listQuery = Type.Object({
+  snapshotGroupName: Type.Optional(Type.String()),
+  detailInfoType: Type.Optional(strEnum(['pair', 'retention'] as const, { description: '`pair` adds each group\'s pairs.' })),
+});
+const oneQuery = Type.Object({ detailInfoType: Type.Optional(strEnum(['retention'] as const)) });
+const params = Type.Object({ snapshotGroupId: pathStr('The group name (1-32 characters).', { examples: ['demo'] }) });
 
 /**
  * Snapshot groups: list (with their pairs on `detailInfoType=pair`), get with pairs, the group actions that
@@ -22,7 +25,9 @@ export function snapshotGroupRoutes(app: FastifyInstance, engine: Engine): void 
   const groupOf = (sid: string, name: string) => svc().store.getGroup(sid, name) ?? fail('objectNotFound', { object: `snapshot-groups/${name}` });
 
   objectRoutes(app, (r) => {
-    r.get('/snapshot-groups', { schema: { tags, summary: 'List snapshot groups', querystring: listQuery } }, async (req) => {
+    r.get('/snapshot-groups', {
+      schema: { tags, operationId: 'listSnapshotGroups', summary: 'List snapshot groups', querystring: listQuery, response: readResponses('SnapshotGroupList', 'The groups.') },
+    }, async (req) => {
       const sid = req.vsp.sid;
       const q = req.query as { snapshotGroupName?: string; detailInfoType?: string };
       const { store } = svc();
@@ -37,7 +42,12 @@ export function snapshotGroupRoutes(app: FastifyInstance, engine: Engine): void 
       };
     });
 
-    r.get('/snapshot-groups/:snapshotGroupId', { schema: { tags, summary: 'Get a snapshot group with its pairs', querystring: oneQuery } }, async (req) => {
+    r.get('/snapshot-groups/:snapshotGroupId', {
+      schema: {
+        tags, operationId: 'getSnapshotGroup', summary: 'Get a snapshot group with its pairs', params, querystring: oneQuery,
+        response: readResponses('SnapshotGroup', 'The group and its pairs.'),
+      },
+    }, async (req) => {
       const sid = req.vsp.sid;
       const g = groupOf(sid, (req.params as { snapshotGroupId: string }).snapshotGroupId);
       return { snapshotGroupName: g.name, snapshotGroupId: g.name, snapshots: svc().renderAll(svc().store.byGroup(sid, g.name)) };
@@ -45,7 +55,8 @@ export function snapshotGroupRoutes(app: FastifyInstance, engine: Engine): void 
 
     const action = (name: GroupActionParams['op'], body: object, summary: string) => {
       r.route({
-        method: ['POST', 'PUT'], url: `/snapshot-groups/:snapshotGroupId/actions/${name}/invoke`, schema: { tags, summary, body },
+        method: ['POST', 'PUT'], url: `/snapshot-groups/:snapshotGroupId/actions/${name}/invoke`,
+        schema: { tags, operationId: `${name}SnapshotGroup`, summary, params, headers: jobHeaders, body, response: jobResponses() },
         handler: async (req, reply) => {
           const g = groupOf(req.vsp.sid, (req.params as { snapshotGroupId: string }).snapshotGroupId);
           const p = actionParameters(engine, req, name);
@@ -61,15 +72,11 @@ export function snapshotGroupRoutes(app: FastifyInstance, engine: Engine): void 
     action('restore', ACTION_BODIES.restore, 'Restore every pair of the group');
     action('clone', ACTION_BODIES.clone, 'Clone every pair of the group');
 
-    for (const name of ['set-retention', 'virtual-clone']) {
-      r.route({
-        method: ['POST', 'PUT'], url: `/snapshot-groups/:snapshotGroupId/actions/${name}/invoke`,
-        schema: { tags, summary: `${name}: not available on this model (404 KART20009-E)` },
-        handler: async (req) => fail('noResource', { url: req.url.split('?')[0]! }),
-      });
-    }
+    // set-retention and virtual-clone (Thin Image Advanced, VSP One B) are unknown URLs here: 404 KART20009-E.
 
-    r.delete('/snapshot-groups/:snapshotGroupId', { schema: { tags, summary: 'Delete every pair of the group', body: actionBody({}) } }, async (req, reply) => {
+    r.delete('/snapshot-groups/:snapshotGroupId', {
+      schema: { tags, operationId: 'deleteSnapshotGroup', summary: 'Delete every pair of the group', params, headers: jobHeaders, body: actionBody({}), response: jobResponses() },
+    }, async (req, reply) => {
       const g = groupOf(req.vsp.sid, (req.params as { snapshotGroupId: string }).snapshotGroupId);
       return submitJob(engine, req, reply, 'snapshotGroup.delete', { group: g.name, op: 'delete' } satisfies GroupActionParams);
     });

@@ -7,33 +7,39 @@ import type { Engine } from '../../engine/context.js';
 import { pairService } from '../../engine/pairs.js';
 import type { PairAction, PairActionParams } from '../../engine/pairsCommands.js';
 import { fail, intParam, objectRoutes, splitId, submitJob } from '../vsp.js';
+import Type from 'typebox';
+import { bool, int, jobHeaders, jobResponses, nullable, PAIR_412, pathStr, readResponses, str, strEnum } from '../schemas/common.js';
 
 const tags = ['snapshots'];
-const int = { type: ['integer', 'null'] } as const;
-const bool = { type: ['boolean', 'null'] } as const;
-const str = { type: ['string', 'null'] } as const;
 
 /** An action body: no body, `null`, `{}` or `{"parameters": {...}}` with exactly the given parameters. */
-export function actionBody(parameters: Record<string, unknown>, required: string[] = []) {
-  // `nullable` rather than a ['object', 'null'] union: same meaning, and ajv's strict mode accepts it silently.
-  const params = { type: 'object', additionalProperties: false, properties: parameters, ...(required.length ? { required } : { nullable: true }) };
-  return {
-    type: 'object', nullable: !required.length, additionalProperties: false,
+export function actionBody(parameters: Record<string, unknown>, required: string[] = [], examples: unknown[] = []) {
+  const params = { type: required.length ? 'object' : ['object', 'null'], additionalProperties: false, properties: parameters, ...(required.length ? { required } : {}) };
+  return Type.Unsafe<{ parameters?: ActionParameters | null } | null>({
+    type: required.length ? 'object' : ['object', 'null'], additionalProperties: false,
     properties: { parameters: params },
     ...(required.length ? { required: ['parameters'] } : {}),
-  } as const;
+    ...(examples.length ? { examples } : {}),
+  });
 }
 
+const retentionPeriod = nullable<number>('integer', { description: 'Thin Image Advanced only: any value but null is refused (KART20016-E) on the emulated models.' });
+const autoSplit = nullable<boolean>('boolean', { description: 'Split again when the operation completes (default false).' });
+const copySpeed = nullable<string>('string', { description: '`slower`, `medium` (default) or `faster`, any case.' });
+
 export const ACTION_BODIES = {
-  split: actionBody({ retentionPeriod: int }),
-  resync: actionBody({ autoSplit: bool, retentionPeriod: int }),
-  restore: actionBody({ autoSplit: bool }),
-  clone: actionBody({ copySpeed: str }),
-  assign: actionBody({ svolLdevId: { type: 'integer' } }, ['svolLdevId']),
+  split: actionBody({ retentionPeriod }, [], [{ parameters: {} }]),
+  resync: actionBody({ autoSplit, retentionPeriod }, [], [{ parameters: { autoSplit: true } }]),
+  restore: actionBody({ autoSplit }, [], [{ parameters: { autoSplit: true } }]),
+  clone: actionBody({ copySpeed }, [], [{ parameters: { copySpeed: 'medium' } }]),
+  assign: actionBody({ svolLdevId: { type: 'integer', minimum: 0 } }, ['svolLdevId'], [{ parameters: { svolLdevId: 10 } }]),
   unassign: actionBody({}),
-  setRetention: actionBody({ retentionPeriod: int }),
-  virtualClone: actionBody({ operationType: str }),
 } as const;
+
+/** `{pvolLdevId},{muNumber}`, the pair's object id. */
+export const snapshotParams = Type.Object({
+  snapshotId: pathStr('`{pvolLdevId},{muNumber}` with a literal comma or %2C, e.g. `100,3`.', { pattern: '^[0-9]+,[0-9]+$', examples: ['0,0'] }),
+});
 
 export type ActionParameters = { autoSplit?: boolean | null; retentionPeriod?: number | null; copySpeed?: string | null; svolLdevId?: number };
 
@@ -84,22 +90,30 @@ async function submitPairAction(engine: Engine, req: FastifyRequest, reply: Fast
   return submitJob(engine, req, reply, `snapshot.${params.op}`, params);
 }
 
-const createBody = {
+const createBody = Type.Unsafe<CreateBody>({
   type: 'object', additionalProperties: false, required: ['snapshotGroupName', 'snapshotPoolId', 'pvolLdevId'],
   properties: {
-    snapshotGroupName: { type: 'string' }, snapshotPoolId: { type: 'integer', minimum: 0 }, pvolLdevId: { type: 'integer', minimum: 0 },
-    svolLdevId: int, muNumber: int, isConsistencyGroup: bool, autoSplit: bool, canCascade: bool, isClone: bool,
-    clonesAutomation: bool, copySpeed: str, isDataReductionForceCopy: bool, retentionPeriod: int,
+    snapshotGroupName: { type: 'string', description: '1-32 characters; a new name creates the group.' },
+    snapshotPoolId: { type: 'integer', minimum: 0, description: 'Thin Image or HDP pool for the snapshot data.' },
+    pvolLdevId: { type: 'integer', minimum: 0 },
+    svolLdevId: nullable<number>('integer', { description: 'Omitted: a pair without S-VOL (assign one later). A DP volume for cascade or clone pairs.' }),
+    muNumber: nullable<number>('integer', { description: '0-1023; omitted: the lowest free.' }),
+    isConsistencyGroup: bool, autoSplit: bool, canCascade: bool, isClone: bool, clonesAutomation: bool, copySpeed: str,
+    isDataReductionForceCopy: bool, retentionPeriod: int,
   },
-} as const;
+  examples: [
+    { snapshotGroupName: 'demo', snapshotPoolId: 1, pvolLdevId: 0, svolLdevId: 10, canCascade: true, isDataReductionForceCopy: true },
+    { snapshotGroupName: 'HBSD-snap2', snapshotPoolId: 1, pvolLdevId: 0, svolLdevId: 10, autoSplit: true, canCascade: true, isDataReductionForceCopy: true },
+  ],
+});
 
-const listQuery = {
-  type: 'object',
-  properties: {
-    snapshotGroupName: { type: 'string' }, pvolLdevId: { type: 'integer', minimum: 0 }, svolLdevId: { type: 'integer', minimum: 0 },
-    muNumber: { type: 'integer', minimum: 0, maximum: 1023 }, detailInfoType: { type: 'string', enum: ['retention'] },
-  },
-} as const;
+const listQuery = Type.Object({
+  snapshotGroupName: Type.Optional(Type.String()),
+  pvolLdevId: Type.Optional(Type.Integer({ minimum: 0 })),
+  svolLdevId: Type.Optional(Type.Integer({ minimum: 0 })),
+  muNumber: Type.Optional(Type.Integer({ minimum: 0, maximum: 1023 })),
+  detailInfoType: Type.Optional(strEnum(['retention'] as const)),
+}, { description: 'One of four combinations: pvolLdevId; pvolLdevId + snapshotGroupName; pvolLdevId + muNumber; svolLdevId. None: 400 KART40044-E; another: 400 KART40046-E.' });
 
 type ListQuery = { snapshotGroupName?: string; pvolLdevId?: number; svolLdevId?: number; muNumber?: number };
 
@@ -109,7 +123,12 @@ export function snapshotRoutes(app: FastifyInstance, engine: Engine): void {
   const maxLdev = (sid: string) => engine.arrays.get(sid)!.facts.maxLdevId;
 
   objectRoutes(app, (r) => {
-    r.get('/snapshots', { schema: { tags, summary: 'List Thin Image pairs (pvol; pvol+group; pvol+mu; svol)', querystring: listQuery } }, async (req, reply) => {
+    r.get('/snapshots', {
+      schema: {
+        tags, operationId: 'listSnapshots', summary: 'List Thin Image pairs (pvol; pvol+group; pvol+mu; svol)', querystring: listQuery,
+        response: readResponses('SnapshotList', 'The pairs, by MU (empty when none).'),
+      },
+    }, async (req, reply) => {
       const q = req.query as ListQuery;
       const sid = req.vsp.sid;
       const { store } = svc();
@@ -145,7 +164,9 @@ export function snapshotRoutes(app: FastifyInstance, engine: Engine): void {
       }
     });
 
-    r.get('/snapshots/:snapshotId', { schema: { tags, summary: 'Get a Thin Image pair' } }, async (req) => {
+    r.get('/snapshots/:snapshotId', {
+      schema: { tags, operationId: 'getSnapshot', summary: 'Get a Thin Image pair', params: snapshotParams, response: readResponses('Snapshot', 'The pair (primaryOrSecondary P-VOL).') },
+    }, async (req) => {
       const sid = req.vsp.sid;
       const { pvol, mu } = parseSnapshotId(engine, sid, (req.params as { snapshotId: string }).snapshotId);
       const p = svc().store.get(sid, pvol, mu);
@@ -153,7 +174,12 @@ export function snapshotRoutes(app: FastifyInstance, engine: Engine): void {
       return svc().render(p);
     });
 
-    r.post('/snapshots', { schema: { tags, summary: 'Create a Thin Image pair (and its group when new)', body: createBody } }, async (req, reply) => {
+    r.post('/snapshots', {
+      schema: {
+        tags, operationId: 'createSnapshot', summary: 'Create a Thin Image pair (and its group when new)', headers: jobHeaders, body: createBody,
+        response: jobResponses(),
+      },
+    }, async (req, reply) => {
       const sid = req.vsp.sid;
       const body = req.body as CreateBody;
       const params = normalizeCreateBody(body, svc().core.limits(), engine.fidelity.cloneAutoSplit);
@@ -164,10 +190,11 @@ export function snapshotRoutes(app: FastifyInstance, engine: Engine): void {
       return submitJob(engine, req, reply, 'snapshot.create', params);
     });
 
-    const action = (name: string, op: PairAction, body: object, summary: string,
+    const action = (name: string, op: PairAction, operationId: string, body: object, summary: string,
       extra: (p: ActionParameters) => Partial<PairActionParameters>) => {
       r.route({
-        method: ['POST', 'PUT'], url: `/snapshots/:snapshotId/actions/${name}/invoke`, schema: { tags, summary, body },
+        method: ['POST', 'PUT'], url: `/snapshots/:snapshotId/actions/${name}/invoke`,
+        schema: { tags, operationId, summary, params: snapshotParams, headers: jobHeaders, body, response: jobResponses(PAIR_412) },
         handler: async (req, reply) => {
           const { pvol, mu } = parseSnapshotId(engine, req.vsp.sid, (req.params as { snapshotId: string }).snapshotId);
           const p = actionParameters(engine, req, op);
@@ -176,35 +203,37 @@ export function snapshotRoutes(app: FastifyInstance, engine: Engine): void {
       });
     };
     type PairActionParameters = Omit<PairActionParams, 'pvol' | 'mu' | 'op'>;
-    action('split', 'split', ACTION_BODIES.split, 'Store snapshot data (split the pair)', () => ({}));
-    action('resync', 'resync', ACTION_BODIES.resync, 'Resynchronize the pair (delete the snapshot data)', (p) => ({ autoSplit: p.autoSplit ?? false }));
-    action('restore', 'restore', ACTION_BODIES.restore, 'Restore the P-VOL from the snapshot data', (p) => ({ autoSplit: p.autoSplit ?? false }));
-    action('clone', 'clone', ACTION_BODIES.clone, 'Clone the pair (copy, then the pair is deleted)', (p) => ({ copySpeed: copySpeedOf(p.copySpeed) }));
-    action('assign-volume', 'assign', ACTION_BODIES.assign, 'Assign an S-VOL to the snapshot data', (p) => {
+    action('split', 'split', 'splitSnapshot', ACTION_BODIES.split, 'Store snapshot data (split the pair)', () => ({}));
+    action('resync', 'resync', 'resyncSnapshot', ACTION_BODIES.resync, 'Resynchronize the pair (delete the snapshot data)', (p) => ({ autoSplit: p.autoSplit ?? false }));
+    action('restore', 'restore', 'restoreSnapshot', ACTION_BODIES.restore, 'Restore the P-VOL from the snapshot data', (p) => ({ autoSplit: p.autoSplit ?? false }));
+    action('clone', 'clone', 'cloneSnapshot', ACTION_BODIES.clone, 'Clone the pair (copy, then the pair is deleted)', (p) => ({ copySpeed: copySpeedOf(p.copySpeed) }));
+    action('assign-volume', 'assign', 'assignSnapshotVolume', ACTION_BODIES.assign, 'Assign an S-VOL to the snapshot data', (p) => {
       if (p.svolLdevId === undefined || p.svolLdevId < 0) fail('invalidValue', { attribute: 'svolLdevId', value: String(p.svolLdevId) });
       return { svolLdevId: p.svolLdevId };
     });
-    action('unassign-volume', 'unassign', ACTION_BODIES.unassign, 'Release the S-VOL of the pair', () => ({}));
+    action('unassign-volume', 'unassign', 'unassignSnapshotVolume', ACTION_BODIES.unassign, 'Release the S-VOL of the pair', () => ({}));
 
-    // Data retention and vClone exist only on VSP One B (TIA); on these models the URLs do not exist (ref 4.3:
-    // Ansible sees KART20009-E for set-retention on other models).
-    for (const name of ['set-retention', 'virtual-clone']) {
-      r.route({
-        method: ['POST', 'PUT'], url: `/snapshots/:snapshotId/actions/${name}/invoke`,
-        schema: { tags, summary: `${name}: not available on this model (404 KART20009-E)` },
-        handler: async (req) => fail('noResource', { url: req.url.split('?')[0]! }),
-      });
-    }
+    // Data retention and vClone (set-retention, virtual-clone) exist only on VSP One B (TIA): on these models their
+    // URLs are unknown, answered 404 KART20009-E by the not-found handler as Ansible sees it (ref 4.3).
 
-    r.delete('/snapshots/:snapshotId', { schema: { tags, summary: 'Delete a Thin Image pair', body: actionBody({}) } }, async (req, reply) => {
+    r.delete('/snapshots/:snapshotId', {
+      schema: {
+        tags, operationId: 'deleteSnapshot', summary: 'Delete a Thin Image pair', params: snapshotParams, headers: jobHeaders, body: actionBody({}),
+        response: jobResponses(PAIR_412),
+      },
+    }, async (req, reply) => {
       const { pvol, mu } = parseSnapshotId(engine, req.vsp.sid, (req.params as { snapshotId: string }).snapshotId);
       return submitPairAction(engine, req, reply, { pvol, mu, op: 'delete' });
     });
 
     r.get('/snapshot-replications', {
       schema: {
-        tags, summary: 'List Thin Image pairs by P-VOL range (VSP 5000 series only)',
-        querystring: { type: 'object', properties: { startPvolLdevId: { type: 'integer', minimum: 0 }, endPvolLdevId: { type: 'integer', minimum: 0 } } },
+        tags, operationId: 'listSnapshotReplications', summary: 'List Thin Image pairs by P-VOL range (VSP 5000 series only; 404 KART20009-E on other models)',
+        querystring: Type.Object({
+          startPvolLdevId: Type.Optional(Type.Integer({ minimum: 0, description: 'Default 0.' })),
+          endPvolLdevId: Type.Optional(Type.Integer({ minimum: 0, description: 'Default: the last LDEV id.' })),
+        }),
+        response: readResponses('SnapshotReplicationList', 'The pairs whose P-VOL is in the range.'),
       },
     }, async (req) => {
       const sid = req.vsp.sid;

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ArrayInfo, Engine } from '../../engine/context.js';
 import { CM, OBJECTS, fail } from '../vsp.js';
+import Type from 'typebox';
+import { pathStr, readResponses } from '../schemas/common.js';
 
 const tags = ['storages'];
 
@@ -30,16 +32,31 @@ function detail(a: ArrayInfo) {
 
 /** Storage systems, the configuration version, and `storages/instance`. */
 export function storageRoutes(app: FastifyInstance, engine: Engine): void {
-  app.get(`${CM}/configuration/version`, { config: { auth: 'none' }, schema: { tags: ['configuration'], summary: 'API version' } },
+  // The two public reads need no credentials, so they never answer 401.
+  app.get(`${CM}/configuration/version`, {
+    config: { auth: 'none' },
+    schema: { tags: ['configuration'], operationId: 'getApiVersion', summary: 'API version', response: readResponses('ApiVersion', 'The product and API version.', [401]) },
+  },
     async () => ({ productName: 'Configuration Manager REST API', apiVersion: '1.22.0' }));
 
-  app.get(`${OBJECTS}/storages`, { config: { auth: 'none' }, schema: { tags, summary: 'List storage systems (no auth)' } },
+  app.get(`${OBJECTS}/storages`, {
+    config: { auth: 'none' },
+    schema: { tags, operationId: 'listStorages', summary: 'List storage systems (no auth)', response: readResponses('StorageList', 'The storage systems.', [401]) },
+  },
     async () => ({ data: [...engine.arrays.values()].map(summary) }));
 
-  app.get(`${OBJECTS}/storages/instance`, { schema: { tags, summary: 'This storage system' } }, async (req) =>
+  app.get(`${OBJECTS}/storages/instance`, {
+    schema: { tags, operationId: 'getStorageInstance', summary: 'This storage system', response: readResponses('Storage', 'The storage system.') },
+  }, async (req) =>
     detail(engine.arrays.get(req.vsp.sid)!));
 
-  app.get(`${OBJECTS}/storages/:storageDeviceId`, { schema: { tags, summary: 'A storage system' } }, async (req) => {
+  app.get(`${OBJECTS}/storages/:storageDeviceId`, {
+    schema: {
+      tags, operationId: 'getStorage', summary: 'A storage system',
+      params: Type.Object({ storageDeviceId: pathStr('The array, e.g. 936000123456.', { pattern: '^[0-9]{12}$' }) }),
+      response: readResponses('Storage', 'The storage system.'),
+    },
+  }, async (req) => {
     const a = engine.arrays.get(req.vsp.sid);
     if (!a) fail('objectNotFound', { object: `storages/${req.vsp.sid}` });
     return detail(a);

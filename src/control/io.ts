@@ -4,7 +4,8 @@ import type { Engine } from '../engine/context.js';
 import { ioService, IoRefusal } from '../engine/io.js';
 import { MAX_DURATION_SECONDS, MAX_PLANNED_WRITES, MAX_RATE, MAX_WORKLOADS } from '../engine/ioWorkloads.js';
 import { badRequest, ControlError, notFound } from './errors.js';
-import { doc, obj, str } from './openapi.js';
+import { doc, err, obj, ok, str } from './openapi.js';
+import { FingerprintSchema, IoWriteResultSchema, WorkloadListSchema, WorkloadSchema } from './schemas.js';
 
 /**
  * Host I/O routes of the control plane (/emulator/v1/io): what a host connected to the array would do, so tests
@@ -13,6 +14,10 @@ import { doc, obj, str } from './openapi.js';
  */
 
 const tags = ['host I/O'];
+const noLdev = err('`notFound`: no such array or LDEV', 'notFound', 'LDEV 99 is not defined on array 936000123456');
+const noWorkload = err('`notFound`: no such workload', 'notFound', 'no workload w999');
+const svolInPair = (how: string) => `LDEV 12 is the S-VOL of pair 10,1 in PAIR: hosts cannot ${how} it (an S-VOL is accessible in PSUS and PFUS only)`;
+const workloadId = { id: 'the workload\'s id (w1, w2, …)' };
 const bytesSchema = {
   anyOf: [{ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, { type: 'string', maxLength: 32 }],
   description: 'bytes: a whole number, or a number with K, M, G or T (binary)',
@@ -54,11 +59,18 @@ export function ioRoutes(app: FastifyInstance, engine: Engine): void {
   };
 
   app.post('/io/write', {
-    schema: doc(tags, 'Write to an LDEV', 'Writes `pattern` or `seed` data to bytes [offset, offset + length) of an LDEV as a host would: the first write to a ' +
+    schema: doc('writeLdev', tags, 'Write to an LDEV', 'Writes `pattern` or `seed` data to bytes [offset, offset + length) of an LDEV as a host would: the first write to a ' +
       'chunk after a Thin Image split keeps the old chunk as snapshot data in the pair\'s pool (shared by every snapshot that still reads it), a DP ' +
       'volume allocates pool pages on first write, a write to a split S-VOL sets the pair\'s isWrittenInSvol and uses pool space. Pairs follow the ' +
       'pool usage at once (PFUL/PFUS over the warning threshold, PSUE when full). All or nothing: a write the pool cannot hold is refused.',
-    { 200: 'written', 400: 'bad range or data', 404: 'no such array or LDEV', 409: 'volume not accessible to hosts, or no pool capacity' },
+    {
+      200: ok('written', IoWriteResultSchema),
+      400: err('a range outside the volume or not whole 512-byte blocks, no data or both pattern and seed, a bad size', 'badRequest',
+        'write: offset and length are whole 512-byte blocks (got 0, 1000)'),
+      404: noLdev,
+      409: err('`volumeNotAccessible`: the volume is an S-VOL outside PSUS/PFUS or a V-VOL outside a pair; `poolFull`: the pool cannot hold the write (nothing ' +
+        'was written); `geometryChanged`, `badGeometry`: the fidelity\'s chunk or page size does not fit the content', 'volumeNotAccessible', svolInPair('write')),
+    },
     {
       body: obj({ storageDeviceId: str, ldevId: ldevSchema, offset: bytesSchema, length: bytesSchema, pattern: patternSchema, seed: seedSchema },
         { required: ['ldevId', 'length'] }),
@@ -72,11 +84,16 @@ export function ioRoutes(app: FastifyInstance, engine: Engine): void {
   }));
 
   app.get('/io/fingerprint', {
-    schema: doc(tags, 'Fingerprint of what an LDEV reads', 'SHA-256 over the content of the whole LDEV or of a byte range (widened to whole chunks; ' +
+    schema: doc('fingerprintLdev', tags, 'Fingerprint of what an LDEV reads', 'SHA-256 over the content of the whole LDEV or of a byte range (widened to whole chunks; ' +
       '`offset` and `length` in the answer are the range covered). Equal content gives equal fingerprints however it got there (host writes, a ' +
       'restore, a clone copy), so a restored P-VOL fingerprints as its snapshot did. An S-VOL reads as its pair\'s snapshot and can be read in PSUS ' +
       'and PFUS only.',
-    { 200: 'fingerprint', 400: 'bad range', 404: 'no such array or LDEV', 409: 'volume not accessible to hosts' },
+    {
+      200: ok('fingerprint', FingerprintSchema),
+      400: err('a query value out of range, a range outside the volume, or a bad size', 'badRequest', 'fingerprint: offset 2147483648 is beyond the end of LDEV 10 (1073741824 bytes)'),
+      404: noLdev,
+      409: err('`volumeNotAccessible`: an S-VOL outside PSUS/PFUS; `geometryChanged`, `badGeometry`: the fidelity does not fit the content', 'volumeNotAccessible', svolInPair('read')),
+    },
     {
       querystring: {
         type: 'object', required: ['ldevId'],
@@ -89,12 +106,17 @@ export function ioRoutes(app: FastifyInstance, engine: Engine): void {
   }));
 
   app.post('/io/workloads', {
-    schema: doc(tags, 'Start a write workload', 'Writes `ratePerSecond` writes (or `MiBps`) of `ioSize` (default: one chunk) into an LDEV (or the region offset/length), ' +
+    schema: doc('startWorkload', tags, 'Start a write workload', 'Writes `ratePerSecond` writes (or `MiBps`) of `ioSize` (default: one chunk) into an LDEV (or the region offset/length), ' +
       'sequential or `random`, for `durationSeconds` of virtual time, in ticks of one virtual second. Each write carries new data derived from `seed` ' +
       '(default: the workload number) unless `pattern` is given, so a run repeats exactly. A write the array refuses ends it `failed`. ' +
       `At most ${MAX_RATE} writes a second, ${MAX_DURATION_SECONDS} seconds, ${MAX_PLANNED_WRITES} writes in all, and ${MAX_WORKLOADS} workloads kept ` +
       '(finished ones count until deleted: 409 limitReached beyond).',
-    { 201: 'started', 400: 'bad request', 404: 'no such array or LDEV', 409: 'volume not accessible to hosts, or too many workloads' },
+    {
+      201: ok('started', WorkloadSchema),
+      400: err('neither or both of ratePerSecond and MiBps, a rate, size, duration or region out of range, bad data', 'badRequest', 'give "ratePerSecond" or "MiBps"'),
+      404: noLdev,
+      409: err('`volumeNotAccessible`: the volume cannot be written; `limitReached`: 64 workloads are kept already', 'volumeNotAccessible', svolInPair('write')),
+    },
     {
       body: obj({
         storageDeviceId: str, ldevId: ldevSchema, ratePerSecond: { type: 'number', exclusiveMinimum: 0 }, MiBps: { type: 'number', exclusiveMinimum: 0, maximum: 1e9 },
@@ -118,19 +140,21 @@ export function ioRoutes(app: FastifyInstance, engine: Engine): void {
   }));
 
   app.get('/io/workloads', {
-    schema: doc(tags, 'List write workloads', 'Running, completed and failed workloads (until deleted), with writes done so far.', { 200: 'list' },
-      { querystring: { type: 'object', properties: { storageDeviceId: str } } }),
+    schema: doc('listWorkloads', tags, 'List write workloads', 'Running, completed and failed workloads (until deleted), with writes done so far.',
+      { 200: ok('list', WorkloadListSchema), 404: err('`notFound`: no such array', 'notFound', 'no array 999999999999') },
+      { querystring: { type: 'object', properties: { storageDeviceId: { type: 'string', description: 'one array\'s workloads only' } } } }),
   }, async (req) => guarded(() => {
     const q = req.query as { storageDeviceId?: string };
     return { data: io().workloads.list(q.storageDeviceId === undefined ? undefined : arrayOf(q.storageDeviceId)) };
   }));
 
   app.get('/io/workloads/:id', {
-    schema: doc(tags, 'One write workload', 'Its state and the writes done so far.', { 200: 'workload', 404: 'no such workload' }),
+    schema: doc('getWorkload', tags, 'One write workload', 'Its state and the writes done so far.',
+      { 200: ok('workload', WorkloadSchema), 404: noWorkload }, { params: workloadId }),
   }, async (req) => guarded(() => io().workloads.get((req.params as { id: string }).id)));
 
   app.delete('/io/workloads/:id', {
-    schema: doc(tags, 'Stop and forget a write workload', 'Stops it (if it still runs) and removes it; answers how it ended (`stopped` if it was running). ' +
-      'What it wrote stays.', { 200: 'final state', 404: 'no such workload' }),
+    schema: doc('stopWorkload', tags, 'Stop and forget a write workload', 'Stops it (if it still runs) and removes it; answers how it ended (`stopped` if it was running). ' +
+      'What it wrote stays.', { 200: ok('how it ended', WorkloadSchema), 404: noWorkload }, { params: workloadId }),
   }, async (req) => guarded(() => io().workloads.stop((req.params as { id: string }).id)));
 }

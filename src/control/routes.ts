@@ -8,12 +8,17 @@ import { MAX_PATTERN_LENGTH, pathMatcher } from './faults.js';
 import { CONTROL_PREFIX } from './hooks.js';
 import type { JournalFilter } from './journal.js';
 import { ioRoutes } from './io.js';
-import { buildControlOpenApi, doc, obj, str } from './openapi.js';
+import { buildControlOpenApi, controlOpenApiText, doc, err, obj, ok, publishControlDocument, str } from './openapi.js';
+import {
+  ArrayInfoSchema, ArrayListSchema, CheckpointListSchema, CheckpointRestoredSchema, CheckpointSchema, ClockSchema, faultRuleSchemas,
+  FaultsDeletedSchema, HEALTH_STARTING, HealthSchema, JournalClearedSchema, JournalSchema, JournalStatsSchema, OpenApiDocumentSchema, ResetResultSchema,
+  SeedSchema, StateExportSchema, TimingProfileSchema,
+} from './schemas.js';
 
 /** Routes of /emulator/v1/ (registered with that prefix). Bodies are validated by their JSON schemas. */
 
 const keepSchema = { type: 'array', maxItems: 32, items: str, description: 'tables (or faults, journal, timing on a whole reset) to leave as they are' };
-const fixtureSchema = { description: 'a fixture name (fixtures/<name>.yaml), a path, or an inline fixture object (also a state export)', oneOf: [str, { type: 'object' }] };
+const fixtureSchema = { description: 'a fixture name (fixtures/<name>.yaml of the fixtures folder) or an inline fixture object (also a state export)', oneOf: [str, { type: 'object' }] };
 const seedSchema = { type: ['integer', 'null'], minimum: 0, maximum: 0xffffffff, description: '0 to 4294967295, or null (random)' };
 const ms = (max: number) => ({ type: 'number', minimum: 0, maximum: max });
 const msMap = { type: 'object', maxProperties: 256, additionalProperties: ms(LIMITS.timingMs) };
@@ -22,41 +27,49 @@ const timingSchema = obj({
   jobMs: { ...msMap, description: `ms per job operation (keys: default or an operation name), at most ${LIMITS.timingMs}` },
   transitionMs: { ...msMap, description: `ms per pair transition (keys: default, a transition name, or <name>.perGiB: at most ${LIMITS.timingPerGiBMs} ms per GiB), at most ${LIMITS.timingMs}` },
   cloneSecondsPerGiB: { type: 'object', additionalProperties: false, properties: { slower: ms(LIMITS.cloneSecondsPerGiB), medium: ms(LIMITS.cloneSecondsPerGiB), faster: ms(LIMITS.cloneSecondsPerGiB) } },
-});
+}, { description: 'A timing profile, or the part of one to change (virtual ms).' });
 const text = { type: 'string', maxLength: 1000 };
 const strings = { anyOf: [{ type: 'string', maxLength: MAX_PATTERN_LENGTH }, { type: 'array', maxItems: 32, items: { type: 'string', maxLength: MAX_PATTERN_LENGTH } }] };
 const intIn = (min: number, max: number) => ({ type: 'integer', minimum: min, maximum: max });
 const idSchema = intIn(0, 65535);
+const matchSchema = {
+  type: 'object',
+  description: 'Which requests a rule applies to (all of the fields given must match). method, path (a prefix, or a glob: * within a segment, ** ' +
+    'across; no regexes; at most 256 characters), operation, storageDeviceId, ldevId, pvolLdevId, svolLdevId, muNumber, poolId, snapshotGroupName, ' +
+    'userId, headers; other keys are refused (400).',
+  properties: {
+    method: strings, path: { type: 'string', maxLength: MAX_PATTERN_LENGTH }, operation: strings, storageDeviceId: str, userId: str,
+    ldevId: idSchema, pvolLdevId: idSchema, svolLdevId: idSchema, muNumber: intIn(0, 1023), poolId: idSchema, snapshotGroupName: { type: 'string', maxLength: 64 },
+    headers: { type: 'object', maxProperties: 16, additionalProperties: { type: 'string', maxLength: 1000 } },
+  },
+};
+const effectSchema = {
+  type: 'object', required: ['type'],
+  description: 'What a rule does. http: status 400-599 or a catalog `error`, retryAfter 0-86400 s, expireSession; job: catalog fields and ssb1/ssb2; ' +
+    'latency: ms or seconds (up to 100 years of virtual time, 600 s of wall time), clock virtual|wall|advance; transport: kind ' +
+    'reset|empty|malformed|garbage, when before|after; pair: the pairs to suspend; pool: poolId, usedRate 0-100. A field of another type is refused (400).',
+  properties: {
+    type: { type: 'string', enum: ['http', 'latency', 'transport', 'job', 'pair', 'pool'] },
+    status: { type: 'integer' }, error: { type: 'string', maxLength: 64 }, messageId: text, message: text, cause: text, solution: text,
+    solutionType: { type: 'string', enum: ['SEE_ERROR_DETAIL', 'RETRY'] }, ssb1: text, ssb2: text, returnCode: text,
+    vars: { type: 'object', maxProperties: 32, additionalProperties: { anyOf: [text, { type: 'number' }] } },
+    retryAfter: { type: 'integer' }, expireSession: { type: 'boolean' }, ms: { type: 'number' }, seconds: { type: 'number' },
+    clock: { type: 'string', description: 'virtual (default), wall or advance' }, kind: { type: 'string', description: 'reset, empty, malformed or garbage' },
+    when: { type: 'string', description: 'before or after (default) the handler runs' },
+    storageDeviceId: str, pvolLdevId: intIn(0, 65535), muNumber: intIn(0, 1023), svolLdevId: intIn(0, 65535),
+    snapshotGroupName: { type: 'string', maxLength: 64 }, poolId: intIn(0, 65535), usedRate: { type: 'number' },
+  },
+};
 const faultSchema = {
   type: 'object', additionalProperties: false, required: ['effect'],
   properties: {
-    match: {
-      type: 'object',
-      description: 'method, path (a prefix, or a glob: * within a segment, ** across; no regexes; at most 256 characters), operation, storageDeviceId, ' +
-        'ldevId, pvolLdevId, svolLdevId, muNumber, poolId, snapshotGroupName, userId, headers',
-      properties: {
-        method: strings, path: { type: 'string', maxLength: MAX_PATTERN_LENGTH }, operation: strings, storageDeviceId: str, userId: str,
-        ldevId: idSchema, pvolLdevId: idSchema, svolLdevId: idSchema, muNumber: intIn(0, 1023), poolId: idSchema, snapshotGroupName: { type: 'string', maxLength: 64 },
-        headers: { type: 'object', maxProperties: 16, additionalProperties: { type: 'string', maxLength: 1000 } },
-      },
-    },
-    effect: {
-      type: 'object', required: ['type'],
-      description: 'status 400-599, retryAfter 0-86400 s, ms or seconds up to 100 years of virtual time (600 s of wall time), usedRate 0-100',
-      properties: {
-        type: { type: 'string', enum: ['http', 'latency', 'transport', 'job', 'pair', 'pool'] },
-        status: { type: 'integer' }, error: { type: 'string', maxLength: 64 }, messageId: text, message: text, cause: text, solution: text,
-        solutionType: { type: 'string', enum: ['SEE_ERROR_DETAIL', 'RETRY'] }, ssb1: text, ssb2: text, returnCode: text,
-        vars: { type: 'object', maxProperties: 32, additionalProperties: { anyOf: [text, { type: 'number' }] } },
-        retryAfter: { type: 'integer' }, expireSession: { type: 'boolean' }, ms: { type: 'number' }, seconds: { type: 'number' },
-        clock: str, kind: str, when: str, storageDeviceId: str, pvolLdevId: intIn(0, 65535), muNumber: intIn(0, 1023), svolLdevId: intIn(0, 65535),
-        snapshotGroupName: { type: 'string', maxLength: 64 }, poolId: intIn(0, 65535), usedRate: { type: 'number' },
-      },
-    },
+    match: matchSchema,
+    effect: effectSchema,
     times: { type: ['integer', 'null'], minimum: 1, maximum: LIMITS.faultTimes }, probability: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
     seed: intIn(0, 0xffffffff), description: text, afterSeconds: { type: 'number', minimum: 0, maximum: LIMITS.spanMs / 1000 },
   },
 };
+const faultSchemas = faultRuleSchemas(matchSchema, effectSchema);
 
 /** Timing keys a profile may set: `default`, the job operations the engine runs, the pair transitions and their `.perGiB`. */
 function checkTimingKeys(body: Partial<TimingProfile>, jobOps: (op: string) => boolean): void {
@@ -119,8 +132,10 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
     app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'notFound', message: `no control-plane route ${req.method} ${req.url.split('?')[0]}` }));
 
     // ---- health and documents ----
-    app.get('/health', { schema: doc(['health'], 'Readiness', 'Ready once the fixture is loaded and the server listens (the Docker HEALTHCHECK uses it). Never needs the control token.',
-      { 200: 'ready', 503: 'starting' }) }, async (_req, reply) => {
+    app.get('/health', {
+      schema: doc('getHealth', ['health'], 'Readiness', 'Ready once the fixture is loaded and the server listens (the Docker HEALTHCHECK uses it). Never needs the control token.',
+        { 200: ok('ready', HealthSchema), 503: ok('starting: the fixture is not loaded yet (same body, status `starting`)', HealthSchema, HEALTH_STARTING) }, { public: true }),
+    }, async (_req, reply) => {
       const body = {
         status: ctl.ready ? 'ready' : 'starting', version: opts.version, fixture: engine.fixture.name ?? null,
         arrays: [...engine.arrays.keys()], clock: clockView(), timing: engine.timing.name,
@@ -128,22 +143,44 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
       };
       return reply.code(ctl.ready ? 200 : 503).send(body);
     });
-    app.get('/openapi.json', { schema: doc(['health'], 'This document', 'OpenAPI 3.1 description of the control plane.', { 200: 'OpenAPI document' }) },
-      async () => buildControlOpenApi(routes, { version: opts.version, token: Boolean(opts.token), publicPaths: [`${CONTROL_PREFIX}/health`] }));
+    let documentText: string | undefined;
+    const documentOf = () => (documentText ??= controlOpenApiText(buildControlOpenApi(routes, { version: opts.version, token: Boolean(opts.token) })));
+    publishControlDocument(ctl, documentOf);
+    app.get('/openapi.json', {
+      schema: doc('getControlOpenApi', ['health'], 'This document', 'OpenAPI 3.1 description of the control plane (the committed openapi/control-plane.json when no control token is set).',
+        { 200: ok('OpenAPI document', OpenApiDocumentSchema) }),
+    }, async (_req, reply) => reply.type('application/json').send(documentOf()));
 
     // ---- reset and state ----
     app.post('/reset', {
       bodyLimit: FIXTURE_BODY_BYTES,
-      schema: doc(['state'], 'Reset to a fixture', 'Ends held requests (Response-Job-Status waits, latency faults) with the job as it stands, then replaces the ' +
+      schema: doc('resetModel', ['state'], 'Reset to a fixture', 'Ends held requests (Response-Job-Status waits, latency faults) with the job as it stands, then replaces the ' +
         'model in one transaction. With storageDeviceId only that array is reset. A whole reset also clears faults and the journal, restores the startup ' +
         'timing and reseeds (with `seed` if given). Job ids keep counting up. Checkpoints and the clock are kept.',
-      { 200: 'reset done', 400: 'bad fixture or keep', 404: 'no such fixture or array' },
+      {
+        200: ok('reset done', ResetResultSchema),
+        400: err('`badFixture`: the fixture is invalid or could not be loaded (nothing changed); `badRequest`: an unknown name in keep, or both fixture and storageDeviceId',
+          'badFixture', 'inline fixture: needs a non-empty "arrays" list'),
+        404: err('`fixtureNotFound`: no such fixture in the fixtures folder; `notFound`: no such array', 'fixtureNotFound', 'no fixture "nope" in the fixtures folder'),
+        409: err('`conflict`: the array was loaded from a state export and cannot be reset on its own', 'conflict',
+          'array 936000123456 was loaded from a state export, not a declarative fixture; reset everything or restore a checkpoint'),
+      },
       { body: obj({ fixture: fixtureSchema, storageDeviceId: str, seed: seedSchema, keep: keepSchema }) }),
     }, async (req) => ctl.reset((req.body ?? {}) as Parameters<ControlPlane['reset']>[0]));
 
     app.get('/state', {
-      schema: doc(['state'], 'Export the model', 'Every table as rows of column → value. The document is a fixture: --fixture <file> or POST reset {"fixture": <document>} loads it back.',
-        { 200: 'state export', 404: 'no such array' }, { querystring: { type: 'object', properties: { storageDeviceId: str, tables: { type: 'string', description: 'comma-separated table names' } } } }),
+      schema: doc('exportState', ['state'], 'Export the model', 'Every table as rows of column → value. The document is a fixture: --fixture <file> or POST reset {"fixture": <document>} loads it back. ' +
+        'Passwords and session tokens show as `<redacted>`.',
+      {
+        200: ok('state export', StateExportSchema), 400: err('`badRequest`: no such table', 'badRequest', 'no table "nope" (tables: meta, arrays, users, sessions, pools, ldevs, …)'),
+        404: err('`notFound`: no such array', 'notFound', 'no array 999999999999'),
+      },
+      {
+        querystring: {
+          type: 'object',
+          properties: { storageDeviceId: { type: 'string', description: 'one array only' }, tables: { type: 'string', description: 'comma-separated table names' } },
+        },
+      }),
     }, async (req) => {
       const q = req.query as { storageDeviceId?: string; tables?: string };
       return model.exportState({ storageDeviceId: q.storageDeviceId, tables: q.tables?.split(',').map((t) => t.trim()).filter(Boolean) });
@@ -151,54 +188,85 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
 
     // ---- checkpoints ----
     const cpTags = ['checkpoints'];
-    app.get('/checkpoints', { schema: doc(cpTags, 'List checkpoints', 'Saved states with their row counts.', { 200: 'list' }) },
+    const noCheckpoint = err('`notFound`: no such checkpoint', 'notFound', 'no checkpoint "nope"');
+    const cpName = { name: 'the checkpoint\'s name: 1-64 letters, digits, ".", "_", "-", starting with a letter or digit' };
+    app.get('/checkpoints', { schema: doc('listCheckpoints', cpTags, 'List checkpoints', 'Saved states with their row counts.', { 200: ok('list', CheckpointListSchema) }) },
       async () => ({ data: model.listCheckpoints() }));
-    app.get('/checkpoints/:name', { schema: doc(cpTags, 'One checkpoint', 'A saved state and its row counts.', { 200: 'checkpoint', 404: 'no such checkpoint' }) },
+    app.get('/checkpoints/:name', {
+      schema: doc('getCheckpoint', cpTags, 'One checkpoint', 'A saved state and its row counts.',
+        { 200: ok('checkpoint', CheckpointSchema), 404: noCheckpoint }, { params: cpName }),
+    },
       async (req) => model.getCheckpoint((req.params as { name: string }).name));
     app.post('/checkpoints/:name', {
-      schema: doc(cpTags, 'Save a checkpoint', 'Copies every table (or one array\'s rows) into a scratch database; replaces a checkpoint of the same name.',
-        { 201: 'created', 200: 'replaced', 404: 'no such array' }, { body: obj({ storageDeviceId: str, description: str }) }),
+      schema: doc('saveCheckpoint', cpTags, 'Save a checkpoint', 'Copies every table (or one array\'s rows) into a scratch database; replaces a checkpoint of ' +
+        'the same name. At most 32 checkpoints are kept (409 limitReached beyond).',
+      {
+        201: ok('created', CheckpointSchema), 200: ok('replaced', CheckpointSchema),
+        400: err('`badRequest`: a name that is not 1-64 letters, digits, ".", "_", "-"', 'badRequest',
+          'a checkpoint name is 1-64 characters: letters, digits, ".", "_", "-", starting with a letter or digit'),
+        404: err('`notFound`: no such array', 'notFound', 'no array 999999999999'),
+        409: err('`limitReached`: 32 checkpoints are kept already', 'limitReached', 'at most 32 checkpoints are kept; delete one (DELETE /emulator/v1/checkpoints/{name}) or reuse a name'),
+      }, { params: cpName, body: obj({ storageDeviceId: { type: 'string', description: 'save this array\'s rows only' }, description: str }) }),
     }, async (req, reply) => {
       const b = (req.body ?? {}) as { storageDeviceId?: string; description?: string };
       const { created, info } = model.saveCheckpoint((req.params as { name: string }).name, b);
       return reply.code(created ? 201 : 200).send(info);
     });
     app.post('/checkpoints/:name/restore', {
-      schema: doc(cpTags, 'Restore a checkpoint', 'Ends held requests, then brings the saved rows back in one transaction. A whole-model checkpoint also brings ' +
+      schema: doc('restoreCheckpoint', cpTags, 'Restore a checkpoint', 'Ends held requests, then brings the saved rows back in one transaction. A whole-model checkpoint also brings ' +
         'back its virtual time (clock: restore, the default) so deadlines keep their remaining durations, its timing profile and fixture; an array checkpoint keeps the clock.',
-      { 200: 'restored', 404: 'no such checkpoint' }, { body: obj({ clock: { type: 'string', enum: ['restore', 'keep'] }, keep: keepSchema }) }),
+      { 200: ok('restored', CheckpointRestoredSchema), 400: err('`badRequest`: an unknown table in keep', 'badRequest', 'keep: "nope" is neither a table (meta, arrays, …) nor one of (none)'), 404: noCheckpoint },
+      { params: cpName, body: obj({ clock: { type: 'string', enum: ['restore', 'keep'], description: 'bring back the checkpoint\'s virtual time (restore) or not' }, keep: keepSchema }) }),
     }, async (req) => {
       const started = performance.now();
       const b = (req.body ?? {}) as { clock?: 'restore' | 'keep'; keep?: string[] };
       const info = model.restoreCheckpoint((req.params as { name: string }).name, b);
       return { ...info, durationMs: Math.round((performance.now() - started) * 100) / 100, clockNow: clockView() };
     });
-    app.delete('/checkpoints/:name', { schema: doc(cpTags, 'Delete a checkpoint', 'Drops its saved copy.', { 204: 'deleted', 404: 'no such checkpoint' }) },
+    app.delete('/checkpoints/:name', {
+      schema: doc('deleteCheckpoint', cpTags, 'Delete a checkpoint', 'Drops its saved copy.', { 204: 'deleted', 404: noCheckpoint }, { params: cpName }),
+    },
       async (req, reply) => { model.deleteCheckpoint((req.params as { name: string }).name); return reply.code(204).send(); });
 
     // ---- arrays on demand ----
     const arTags = ['arrays'];
-    app.get('/arrays', { schema: doc(arTags, 'List arrays', 'Emulated arrays and where each came from.', { 200: 'list' }) },
+    app.get('/arrays', { schema: doc('listArrays', arTags, 'List arrays', 'Emulated arrays and where each came from.', { 200: ok('list', ArrayListSchema) }) },
       async () => ({ data: model.listArrays() }));
     app.post('/arrays', {
       bodyLimit: FIXTURE_BODY_BYTES,
-      schema: doc(arTags, 'Create an array', 'Loads an array section of a fixture (the first, or `from`: its storageDeviceId, serial or index) or an inline ' +
+      schema: doc('createArray', arTags, 'Create an array', 'Loads an array section of a fixture (the first, or `from`: its storageDeviceId, serial or index) or an inline ' +
         '`array` under its own storage id: given, derived from `serialNumber`, or the next free serial after the fixture\'s. Lets parallel test files each own an array.',
-      { 201: 'created', 400: 'bad request', 404: 'no such fixture', 409: 'id in use' },
-      { body: obj({ fixture: fixtureSchema, from: { anyOf: [str, intIn(0, 999999)] }, array: { type: 'object' }, storageDeviceId: str, serialNumber: intIn(0, 999999), model: str }) }),
+      {
+        201: ok('created', ArrayInfoSchema),
+        400: err('`badRequest`: an invalid array section, model, serialNumber or storageDeviceId; `badFixture`: an invalid fixture', 'badRequest', 'storageDeviceId must be 12 digits'),
+        404: err('`fixtureNotFound`: no such fixture; `notFound`: the fixture has no such array', 'notFound', 'fixture "default" has no array no-such-array'),
+        409: err('`conflict`: the storage id is in use', 'conflict', 'array 936000123456 already exists'),
+      },
+      {
+        body: obj({
+          fixture: fixtureSchema, from: { anyOf: [str, intIn(0, 999999)], description: 'which array section: its storageDeviceId, serial number (as text) or index' },
+          array: { type: 'object', description: 'an inline array section of a fixture' }, storageDeviceId: { type: 'string', description: '12 digits' },
+          serialNumber: intIn(0, 999999), model: { type: 'string', description: 'another model for the copy (VSP E990, VSP 5500, …)' },
+        }),
+      }),
     }, async (req, reply) => reply.code(201).send(model.createArray((req.body ?? {}) as Parameters<typeof model.createArray>[0])));
     app.delete('/arrays/:storageDeviceId', {
-      schema: doc(arTags, 'Delete an array', 'Answers its held requests, then deletes every row that belongs to it.', { 204: 'deleted', 404: 'no such array', 409: 'last array' }),
+      schema: doc('deleteArray', arTags, 'Delete an array', 'Answers its held requests, then deletes every row that belongs to it.',
+        {
+          204: 'deleted', 404: err('`notFound`: no such array', 'notFound', 'no array 936000123457'),
+          409: err('`conflict`: the last array cannot be deleted (reset instead)', 'conflict', 'the last array cannot be deleted (reset instead)'),
+        }, { params: { storageDeviceId: 'the array\'s storage id' } }),
     }, async (req, reply) => { model.deleteArray((req.params as { storageDeviceId: string }).storageDeviceId); return reply.code(204).send(); });
 
     // ---- clock ----
     const clTags = ['clock'];
-    app.get('/clock', { schema: doc(clTags, 'Virtual clock', 'Mode (real: wall time × speed; manual: moves only when told), speed and time.', { 200: 'clock' }) },
+    app.get('/clock', { schema: doc('getClock', clTags, 'Virtual clock', 'Mode (real: wall time × speed; manual: moves only when told), speed and time.', { 200: ok('clock', ClockSchema) }) },
       async () => clockView());
     app.post('/clock/advance', {
-      schema: doc(clTags, 'Advance the clock', 'Moves virtual time forward by `seconds` (or `ms`), firing everything that falls due in time order. ' +
+      schema: doc('advanceClock', clTags, 'Advance the clock', 'Moves virtual time forward by `seconds` (or `ms`), firing everything that falls due in time order. ' +
         'At most 100 years in one call, and never past the year 9999.',
-      { 200: 'clock after', 400: 'bad value' }, { body: obj({ seconds: ms(LIMITS.spanMs / 1000), ms: ms(LIMITS.spanMs) }) }),
+      { 200: ok('the clock after', ClockSchema), 400: err('neither or both of seconds and ms, or past the year 9999', 'badRequest', 'give "seconds" or "ms"') },
+      { body: obj({ seconds: ms(LIMITS.spanMs / 1000), ms: ms(LIMITS.spanMs) }) }),
     }, async (req) => {
       const b = (req.body ?? {}) as { seconds?: number; ms?: number };
       if ((b.seconds === undefined) === (b.ms === undefined)) throw badRequest('give "seconds" or "ms"');
@@ -208,9 +276,9 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
       return clockView();
     });
     app.post('/clock', {
-      schema: doc(clTags, 'Set the clock', 'Freeze (mode manual), resume (mode real), change speed (above 0, at most 1000000), or set the time ' +
+      schema: doc('setClock', clTags, 'Set the clock', 'Freeze (mode manual), resume (mode real), change speed (above 0, at most 1000000), or set the time ' +
         '(RFC 3339, years 1970 to 9999; forward moves fire what falls due).',
-      { 200: 'clock after', 400: 'bad value' },
+      { 200: ok('the clock after', ClockSchema), 400: err('a time that is not RFC 3339 or outside 1970-9999', 'badRequest', 'time must be RFC 3339, got "yesterday"') },
       { body: obj({ mode: { type: 'string', enum: ['manual', 'real'] }, speed: { type: 'number', exclusiveMinimum: 0, maximum: LIMITS.maxSpeed }, time: { type: 'string', maxLength: 64 } }) }),
     }, async (req) => {
       const b = (req.body ?? {}) as { mode?: 'manual' | 'real'; speed?: number; time?: string };
@@ -228,12 +296,16 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
 
     // ---- timing ----
     const tiTags = ['timing'];
+    const badTiming = err('an unknown operation or transition name', 'badRequest', 'jobMs.nope is not a job operation (e.g. session.create, ldev.create, ldev.delete)');
     const jobOps = (op: string) => engine.jobs.has(op) || Object.hasOwn(REALISTIC.jobMs, op);
-    app.get('/timing', { schema: doc(tiTags, 'Timing profile', 'Job durations per operation, pair transitions, clone copy seconds per GiB per copy speed (virtual ms).', { 200: 'profile' }) },
+    app.get('/timing', {
+      schema: doc('getTiming', tiTags, 'Timing profile', 'Job durations per operation, pair transitions, clone copy seconds per GiB per copy speed (virtual ms).',
+        { 200: ok('profile', TimingProfileSchema) }),
+    },
       async () => engine.timing);
     app.put('/timing', {
-      schema: doc(tiTags, 'Replace the timing profile', 'The body is merged over the profile it names (realistic, instant) or over realistic. Jobs already accepted keep their due times.',
-        { 200: 'profile' }, { body: timingSchema }),
+      schema: doc('replaceTiming', tiTags, 'Replace the timing profile', 'The body is merged over the profile it names (realistic, instant) or over realistic. Jobs already accepted keep their due times.',
+        { 200: ok('the profile now in force', TimingProfileSchema), 400: badTiming }, { body: timingSchema }),
     }, async (req) => {
       const b = (req.body ?? {}) as Partial<TimingProfile>;
       checkTimingKeys(b, jobOps);
@@ -242,7 +314,8 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
       return engine.timing;
     });
     app.patch('/timing', {
-      schema: doc(tiTags, 'Change part of the timing profile', 'The body is merged over the current profile.', { 200: 'profile' }, { body: timingSchema }),
+      schema: doc('updateTiming', tiTags, 'Change part of the timing profile', 'The body is merged over the current profile.',
+        { 200: ok('the profile now in force', TimingProfileSchema), 400: badTiming }, { body: timingSchema }),
     }, async (req) => {
       const b = (req.body ?? {}) as Partial<TimingProfile>;
       checkTimingKeys(b, jobOps);
@@ -252,40 +325,60 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
 
     // ---- faults ----
     const faTags = ['faults'];
-    app.get('/faults', { schema: doc(faTags, 'List fault rules', 'Rules in the order they are checked, with matched/applied counters.', { 200: 'list' }) },
+    const noFault = err('`notFound`: no such rule', 'notFound', 'no fault f999');
+    const faultId = { id: 'the rule\'s id (f1, f2, …)' };
+    app.get('/faults', { schema: doc('listFaults', faTags, 'List fault rules', 'Rules in the order they are checked, with matched/applied counters.', { 200: ok('list', faultSchemas.list) }) },
       async () => ({ data: faults.all().map(faultView) }));
-    app.get('/faults/:id', { schema: doc(faTags, 'One fault rule', 'A rule and its counters.', { 200: 'rule', 404: 'no such rule' }) }, async (req) => {
+    app.get('/faults/:id', {
+      schema: doc('getFault', faTags, 'One fault rule', 'A rule and its counters.', { 200: ok('rule', faultSchemas.rule), 404: noFault }, { params: faultId }),
+    }, async (req) => {
       const r = faults.get((req.params as { id: string }).id);
       if (!r) throw new ControlError(404, 'notFound', `no fault ${(req.params as { id: string }).id}`);
       return faultView(r);
     });
     app.post('/faults', {
-      schema: doc(faTags, 'Add a fault rule', `At most ${LIMITS.faultRules} rules (409 limitReached beyond). match.path is a path prefix or a glob ` +
+      schema: doc('addFault', faTags, 'Add a fault rule', `At most ${LIMITS.faultRules} rules (409 limitReached beyond). match.path is a path prefix or a glob ` +
         '(`*` within a segment, `**` across); regular expressions are refused. Effects: http (status / catalog `error`, Retry-After on 503, 401 expires the session), latency (ms|seconds on the ' +
         'virtual clock, wall, or advance), transport (reset, empty, malformed, garbage; when after|before), job (accepted then Failed with ssb1/ssb2), pair ' +
         '(pairs to PSUE), pool (usedRate %). A pair/pool rule without match applies now, or after afterSeconds of virtual time.',
-      { 201: 'created (and applied, for an immediate rule)', 400: 'invalid rule', 409: 'too many rules, or the effect could not be applied', 501: 'pair module missing' }, { body: faultSchema }),
+      {
+        201: ok('created (and applied, for an immediate rule)', faultSchemas.added),
+        400: err('an invalid rule (a field of another effect type, a regular expression, a value out of range, an unknown catalog error, array or pool)', 'badRequest',
+          'effect.kind is not a field of a http effect (fields: status, error, messageId, message, cause, solution, solutionType, ssb1, ssb2, returnCode, vars, retryAfter, expireSession)'),
+        409: err('`limitReached`: 256 rules are held already; `faultFailed`: an immediate pair or pool effect could not be applied', 'limitReached',
+          'at most 256 fault rules at once: delete some (DELETE /emulator/v1/faults/{id}, or all with DELETE /emulator/v1/faults)'),
+        501: err('`notImplemented`: pair faults need the pair module', 'notImplemented', 'pair faults need the pair module (engine.pairHooks.suspendPairs is not implemented)'),
+      }, { body: faultSchema }),
     }, async (req, reply) => {
       const { rule, applied } = ctl.addFault(req.body as Parameters<ControlPlane['addFault']>[0]);
       return reply.code(201).send({ ...faultView(rule), ...(applied ? { result: applied } : {}) });
     });
-    app.delete('/faults/:id', { schema: doc(faTags, 'Delete a fault rule', 'Domain changes it made stay (restore a checkpoint to undo them).', { 204: 'deleted', 404: 'no such rule' }) },
+    app.delete('/faults/:id', {
+      schema: doc('deleteFault', faTags, 'Delete a fault rule', 'Domain changes it made stay (restore a checkpoint to undo them).',
+        { 204: 'deleted', 404: noFault }, { params: faultId }),
+    },
       async (req, reply) => { ctl.removeFault((req.params as { id: string }).id); return reply.code(204).send(); });
-    app.delete('/faults', { schema: doc(faTags, 'Delete every fault rule', 'Back to no faults.', { 200: 'count deleted' }) },
+    app.delete('/faults', { schema: doc('deleteAllFaults', faTags, 'Delete every fault rule', 'Back to no faults.', { 200: ok('how many were deleted', FaultsDeletedSchema) }) },
       async () => ({ deleted: ctl.clearFaults() }));
 
     // ---- journal ----
     const joTags = ['journal'];
     app.get('/journal', {
-      schema: doc(joTags, 'Request journal', 'The last requests to the emulated arrays, oldest first (limit keeps the newest N). path is a prefix or a glob ' +
+      schema: doc('getJournal', joTags, 'Request journal', 'The last requests to the emulated arrays, oldest first (limit keeps the newest N). path is a prefix or a glob ' +
         '(`*` within a segment, `**` across; no regexes); status accepts 503, 5xx or a comma list; fault accepts true, false or a rule id; pending=true lists requests still held.',
-      { 200: 'entries' }, {
+      {
+        200: ok('entries, and the journal\'s sizes', JournalSchema),
+        400: err('a query value out of range, or a path given as a regular expression, too long or with too many wildcards', 'badRequest',
+          'path: regular expressions are not supported; give a path prefix or a glob (* within a segment, ** across segments)'),
+      }, {
         querystring: {
           type: 'object',
           properties: {
-            method: str, path: { type: 'string', maxLength: MAX_PATTERN_LENGTH }, status: { type: 'string', maxLength: 100 }, storageDeviceId: str,
-            jobId: intIn(0, Number.MAX_SAFE_INTEGER), operation: str, fault: str, kind: { type: 'string', enum: ['request', 'event'] },
-            since: intIn(0, Number.MAX_SAFE_INTEGER), limit: intIn(0, 100000), pending: { type: 'boolean' },
+            method: str, path: { type: 'string', maxLength: MAX_PATTERN_LENGTH, description: 'a path prefix or a glob' },
+            status: { type: 'string', maxLength: 100, description: '503, 5xx or a comma list' }, storageDeviceId: str,
+            jobId: intIn(0, Number.MAX_SAFE_INTEGER), operation: str, fault: { type: 'string', description: 'true, false or a rule id' },
+            kind: { type: 'string', enum: ['request', 'event'] }, since: { ...intIn(0, Number.MAX_SAFE_INTEGER), description: 'entries after this seq' },
+            limit: { ...intIn(0, 100000), description: 'the newest N' }, pending: { type: 'boolean', description: 'true: requests still held' },
           },
         },
       }),
@@ -293,17 +386,19 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
       const f = req.query as JournalFilter;
       return { data: journal.list(f, f.path === undefined ? undefined : pathMatcher(f.path, 'path')), ...journal.stats() };
     });
-    app.delete('/journal', { schema: doc(joTags, 'Clear the journal', 'Sequence numbers continue.', { 200: 'count cleared' }) },
+    app.delete('/journal', { schema: doc('clearJournal', joTags, 'Clear the journal', 'Sequence numbers continue.', { 200: ok('how many entries were removed', JournalClearedSchema) }) },
       async () => ({ cleared: journal.clear() }));
     app.put('/journal/settings', {
-      schema: doc(joTags, 'Journal size', 'How many entries are kept (oldest dropped first).', { 200: 'settings' }, { body: obj({ capacity: { type: 'integer', minimum: 1, maximum: 100000 } }, { required: ['capacity'] }) }),
+      schema: doc('setJournalSettings', joTags, 'Journal size', 'How many entries are kept (oldest dropped first).', { 200: ok('the journal\'s sizes', JournalStatsSchema) },
+        { body: obj({ capacity: { type: 'integer', minimum: 1, maximum: 100000 } }, { required: ['capacity'] }) }),
     }, async (req) => { journal.setCapacity((req.body as { capacity: number }).capacity); return journal.stats(); });
 
     // ---- determinism ----
-    app.get('/seed', { schema: doc(['determinism'], 'Seed', 'The seed of tokens and generated names (null: random).', { 200: 'seed' }) }, async () => ({ seed: ctl.seed }));
+    app.get('/seed', { schema: doc('getSeed', ['determinism'], 'Seed', 'The seed of tokens and generated names (null: random).', { 200: ok('seed', SeedSchema) }) },
+      async () => ({ seed: ctl.seed }));
     app.post('/seed', {
-      schema: doc(['determinism'], 'Reseed', 'Restarts the sequence of tokens and generated names from this seed (null: random). Fault rules added later derive their seeds from it.',
-        { 200: 'seed' }, { body: obj({ seed: seedSchema }, { required: ['seed'] }) }),
+      schema: doc('setSeed', ['determinism'], 'Reseed', 'Restarts the sequence of tokens and generated names from this seed (null: random). Fault rules added later derive their seeds from it.',
+        { 200: ok('the seed now in force', SeedSchema) }, { body: obj({ seed: seedSchema }, { required: ['seed'] }) }),
     }, async (req) => { ctl.setSeed((req.body as { seed: number | null }).seed); return { seed: ctl.seed }; });
 
     // ---- host I/O (volume content, pool space) ----

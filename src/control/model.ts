@@ -51,6 +51,8 @@ export interface ModelDeps {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Checkpoints kept at once (each is a full copy of the model: ~80 KiB for the default fixture, MBs for big ones). */
 export const MAX_CHECKPOINTS = 32;
+/** Arrays on demand: one per parallel test file is the use; each holds its LDEV slots, so the count is bounded too. */
+export const MAX_ARRAYS = 64;
 /** Columns a state export shows as `<redacted>` unless secrets are asked for: passwords and session tokens. */
 const SECRET_COLUMN = /token|passw|secret/i;
 
@@ -314,6 +316,9 @@ export function createModelControl({ engine, releaseHeld }: ModelDeps) {
 
   /** Creates an array from a fixture's array section (or an inline one) under a storage id of its own. */
   function createArray(r: { fixture?: string | Fixture; from?: string | number; array?: ArraySpec; storageDeviceId?: string; serialNumber?: number; model?: string }) {
+    if (engine.arrays.size >= MAX_ARRAYS) {
+      throw new ControlError(409, 'limitReached', `at most ${MAX_ARRAYS} arrays are emulated at once; delete one (DELETE /emulator/v1/arrays/{storageDeviceId})`);
+    }
     const fx = resolveFixture(r.fixture);
     let base: ArraySpec;
     if (r.array !== undefined) {

@@ -165,7 +165,7 @@ export async function registerUi(app: FastifyInstance, engine: Engine, control: 
 
     scope.get('/api/scenarios', async (_req, reply) => {
       reply.header('cache-control', 'no-store');
-      return { data: listScenarios() };
+      return { data: listScenarios(engine.fixturesDir) };
     });
 
     scope.get('/api/events', (req, reply) => {

@@ -88,4 +88,16 @@ describe('arrays on demand', () => {
     expect(last.status).toBe(409);
     expect(last.body).toEqual({ error: 'conflict', message: 'the last array cannot be deleted (reset instead)' });
   });
+
+  it('keeps at most 64 arrays: the 65th is refused with 409 limitReached and none is half-made', async () => {
+    for (let i = 1; i < 64; i++) expect((await t.http.post(`${EMU}/arrays`).send({})).status).toBe(201);
+    const full = await t.http.post(`${EMU}/arrays`).send({});
+    expect(full.status).toBe(409);
+    expect(full.body.error).toBe('limitReached');
+    expect(full.body.message).toContain('at most 64 arrays');
+    expect((await sids()).length).toBe(64);
+    expect((await t.http.delete(`${EMU}/arrays/936000123457`)).status).toBe(204);
+    expect((await t.http.post(`${EMU}/arrays`).send({})).status).toBe(201);
+  }, 60_000);
 });
+

@@ -81,6 +81,20 @@ export function resolveTiming(t: string | Partial<TimingProfile> | undefined): T
 }
 
 /**
+ * Where virtual time resumes on a database that has some. Manual mode: where it stood. Real mode: wall time, but
+ * never before what the database has already seen (a fast clock runs ahead of the wall; going back would put every
+ * stored deadline further ahead and date new jobs before old ones). `clock_now` is written on a clean shutdown only,
+ * so after kill -9 the newest job's creation time is the floor.
+ */
+function resumeAt(db: Db, meta: Meta, mode: ClockMode): number | undefined {
+  const persisted = Number(meta.get('clock_now') ?? NaN);
+  if (mode === 'manual') return Number.isFinite(persisted) ? persisted : undefined;
+  const newestJob = db.prepare('SELECT created_at FROM jobs ORDER BY job_id DESC LIMIT 1').pluck().get() as number | undefined;
+  const floor = Math.max(Number.isFinite(persisted) ? persisted : 0, newestJob ?? 0);
+  return floor > Date.now() ? floor : undefined;
+}
+
+/**
  * The composition root of the engine: database, stores, clock, job engine and the per-array facts. The HTTP
  * layer and the control plane take this object; modules that add behaviour (pairs, capacity) hook into it.
  */
@@ -91,11 +105,7 @@ export function createEngine(opts: EngineOptions = {}) {
   const res: ResourceStore = createResourceStore(db);
   const jobStore: JobStore = createJobStore(db);
   const sessions: SessionStore = createSessionStore(db);
-  const persistedClock = meta.get('clock_now');
-  const clock = new VirtualClock({
-    mode: opts.clock ?? 'real', speed: opts.speed ?? 1,
-    start: opts.startTime ?? (persistedClock && opts.clock === 'manual' ? Number(persistedClock) : undefined),
-  });
+  const clock = new VirtualClock({ mode: opts.clock ?? 'real', speed: opts.speed ?? 1, start: opts.startTime ?? resumeAt(db, meta, opts.clock ?? 'real') });
   const rng: Rng = createRng(opts.seed ?? null);
 
   const fixturesDir = opts.fixturesDir ?? FIXTURES_DIR;

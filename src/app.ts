@@ -8,6 +8,7 @@ import { registerIoModule } from './engine/io.js';
 import { createServer, type ServerOptions } from './http/server.js';
 import { registerControlPlane, type ControlPlane } from './control/index.js';
 import { registerUi } from './ui/index.js';
+import { registerDocs } from './http/docs.js';
 import { jobRoutes } from './http/routes/jobs.js';
 import { ldevRoutes } from './http/routes/ldevs.js';
 import { openApiRoutes } from './http/routes/openapi.js';
@@ -65,6 +66,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<App> {
     : await registerControlPlane(app, engine, { token: opts.controlToken, seed: opts.seed ?? null, version: opts.version ?? VERSION });
   // The web view (/emulator/ui/) is a control-plane feature: gone with it, behind the same token.
   if (control) await registerUi(app, engine, control, { token: opts.controlToken, version: opts.version ?? VERSION });
+  await registerDocs(app, control); // GET /docs: both OpenAPI documents in Swagger UI
   await app.ready();
   return {
     app, engine, control,

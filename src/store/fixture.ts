@@ -12,6 +12,7 @@ import type { Db } from './db.js';
 import type { ResourceStore } from './resources.js';
 import { loadRows, type Row } from './snapshot.js';
 import { loadFixturePairs, type PairSpec } from './pairs.js';
+import { seedFixtureContent } from './fixtureContent.js';
 
 /**
  * The declarative fixture format: arrays with their users, pools, LDEVs, ports, host groups, WWNs, iSCSI names
@@ -305,6 +306,7 @@ export function loadFixture(db: Db, res: ResourceStore, fx: Fixture, passwordFor
       const sid = loadArray(res, a, fx.users ?? []);
       sids.push(sid);
       if (a.pairs) loadFixturePairs(db, sid, a.pairs as PairSpec[], (id) => res.ldevExists(sid, id));
+      seedFixtureContent(db, sid, a, fx); // training fixtures: used capacity is written data (fixtureContent.ts)
     }
   })();
   return sids;

@@ -157,7 +157,8 @@ describe('live updates', () => {
     // A restore is a new epoch: the page does not animate across it, and its bulk rewrite is not "transitions".
     await server.emu('POST', 'checkpoints/cp', {});
     await server.emu('POST', 'checkpoints/cp/restore', {});
-    await es.atLeast(n + 2);
+    // The save is a change too, and its event may come after the restore's call returned: wait for the new epoch.
+    for (let k = n + 2; es.seen.at(-1)!.epoch === v.epoch; k++) await es.atLeast(k);
     const restored = await view(server);
     expect(restored.epoch).toBe(es.seen.at(-1)!.epoch);
     expect(restored.epoch).toBeGreaterThan(v.epoch);
@@ -261,5 +262,36 @@ describe('training scenarios', () => {
     await server.emu('POST', 'faults', { effect: { type: 'pool', poolId: 1, usedRate: 100 } });
     expect(new Set(Object.values(await statuses()))).toEqual(new Set(['PSUE']));
     expect((await view(server)).pools.find((p) => p.poolId === 1)!.poolStatus).toBe('POLF');
+  });
+
+  it('hold real data: used capacity is written content, split pairs hold it, and writes alone fill the pool', async () => {
+    server = await startUiServer({ fixture: 'training-pool-full' });
+    const fp = async (ldevId: number, length = '15G') => (await server!.emu('GET', `io/fingerprint?ldevId=${ldevId}&length=${length}`)) as { fingerprint: string; nonZeroChunks: number };
+    // LDEV 0's 15 GiB are what a host writing seed 0 from offset 0 leaves, and its split S-VOLs read the same.
+    const pvol = await fp(0);
+    expect(pvol.nonZeroChunks).toBe(15 * 1024);
+    expect((await fp(10)).fingerprint).toBe(pvol.fingerprint);
+    expect((await fp(11)).fingerprint).toBe(pvol.fingerprint);
+    // A volume without usedCapacity reads as zeros; the pools are as declared (the fixture's content is not snapshot data).
+    expect((await fp(14)).nonZeroChunks).toBe(0);
+    await server.emu('POST', 'io/write', { ldevId: 14, offset: 0, length: '15G', seed: 0 });
+    expect((await fp(14)).fingerprint).toBe(pvol.fingerprint);
+    const tiPool = async () => (await view(server!)).pools.find((p) => p.poolId === 1)!;
+    expect(await tiPool()).toMatchObject({ usedCapacityRate: 65, snapshotUsedCapacity: 0 });
+
+    // Overwriting 2 GiB of LDEV 0 keeps the old data for its snapshots: pool 1 goes past its warning threshold.
+    await server.emu('POST', 'io/write', { ldevId: 0, offset: 0, length: '2G', seed: 99 });
+    expect(await tiPool()).toMatchObject({ usedCapacityRate: 71, snapshotUsedCapacity: 2048, poolStatus: 'POLN' });
+    const statuses = async () => Object.fromEntries((await view(server!)).pairs.map((p) => [p.snapshotId, p.status]));
+    expect(await statuses()).toEqual({ '0,0': 'PFUS', '0,1': 'PFUS', '1,0': 'PFUS', '2,0': 'PFUL' });
+    expect((await fp(10)).fingerprint).toBe(pvol.fingerprint); // the snapshot still reads what LDEV 0 held at its split
+    // Writing the same 2 GiB again costs nothing more; writing where nothing was written costs nothing either.
+    await server.emu('POST', 'io/write', { ldevId: 0, offset: 0, length: '2G', seed: 100 });
+    await server.emu('POST', 'io/write', { ldevId: 0, offset: '16G', length: '4G', seed: 100 });
+    expect((await tiPool()).snapshotUsedCapacity).toBe(2048);
+    // The rest of the written 15 GiB fills it: every pair PSUE, the pool POLF.
+    await server.emu('POST', 'io/write', { ldevId: 0, offset: '2G', length: '13G', seed: 99 });
+    expect(await tiPool()).toMatchObject({ usedCapacityRate: 100, poolStatus: 'POLF' });
+    expect(new Set(Object.values(await statuses()))).toEqual(new Set(['PSUE']));
   });
 });

@@ -61,6 +61,8 @@ export async function buildApp(opts: AppOptions = {}): Promise<App> {
   const engine = createEngine(opts);
   for (const m of engineModules) m(engine);
   const app = await createServer(engine, { logger: opts.logger, https: opts.https, version: opts.version ?? VERSION, allowedHosts: opts.allowedHosts });
+  // Jobs and pair transitions log through the server's logger (job ids, end states, from/to at virtual time).
+  if (!opts.log) engine.setLog(app.log.child({ component: 'engine' }));
   for (const m of routeModules) m(app, engine);
   const control = opts.controlPlane === false ? undefined
     : await registerControlPlane(app, engine, { token: opts.controlToken, seed: opts.seed ?? null, version: opts.version ?? VERSION });

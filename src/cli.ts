@@ -4,6 +4,11 @@ import type { ClockMode } from './engine/clock.js';
 
 export interface CliOptions {
   httpPort: number; httpsPort: number | null; host: string; db: string; fixture: string; fixturesDir?: string; timing: string;
+  /** Whether --fixture (or its env twin) was given: on a database that holds state, it must then match that state's fixture. */
+  fixtureGiven: boolean;
+  /** Discard the database before starting (--fresh). */
+  fresh: boolean;
+  logFormat: 'json' | 'pretty';
   clock: ClockMode; speed: number; logLevel: string; tlsCert?: string; tlsKey?: string; seed: number | null;
   controlPlane: boolean; controlToken?: string; allowedHosts: string[]; help: boolean; version: boolean;
 }
@@ -17,13 +22,15 @@ const FLAGS: Record<string, Flag> = {
   'https-port': { type: 'string', default: '23451', doc: 'HTTPS port (0 = any free port, "off" = no HTTPS)' },
   host: { type: 'string', default: '127.0.0.1', doc: 'address to listen on (0.0.0.0 = every interface: the control plane too)' },
   'allowed-host': { type: 'string', multiple: true, doc: 'Host header name accepted besides localhost names and IP literals; .example.com for it and its subdomains, * for any (repeatable; env: comma-separated)' },
-  db: { type: 'string', default: './data/vsp-emulator.sqlite', doc: 'SQLite file, or :memory: to keep nothing' },
-  fixture: { type: 'string', default: 'default', doc: 'fixture name in the fixtures folder or a path (used when the database is empty)' },
+  db: { type: 'string', default: ':memory:', doc: 'SQLite file to keep state across restarts (e.g. ./data/vsp-emulator.sqlite); :memory: keeps nothing' },
+  fresh: { type: 'boolean', doc: 'discard the --db file first and load the fixture' },
+  fixture: { type: 'string', default: 'default', doc: 'fixture name in the fixtures folder or a path; loaded into an empty database; on one that holds state it must be the fixture that state came from' },
   'fixtures-dir': { type: 'string', doc: 'folder fixture names resolve in (the control plane reads fixtures only from here; default: the shipped fixtures/)' },
   timing: { type: 'string', default: 'realistic', doc: 'timing profile: realistic, instant, or a JSON file' },
   clock: { type: 'string', default: 'real', doc: 'virtual clock mode: real or manual' },
   speed: { type: 'string', default: '1', doc: 'virtual clock speed factor in real mode' },
   'log-level': { type: 'string', default: 'info', doc: 'pino level: fatal, error, warn, info, debug, trace, silent' },
+  'log-format': { type: 'string', default: 'json', doc: 'json (one pino object a line, for machines) or pretty (for people)' },
   'tls-cert': { type: 'string', doc: 'PEM certificate for HTTPS, with --tls-key (self-signed when both are omitted)' },
   'tls-key': { type: 'string', doc: 'PEM key for HTTPS, with --tls-cert' },
   seed: { type: 'string', doc: 'seed for tokens and generated names (repeatable runs)' },
@@ -42,7 +49,8 @@ export function usage(): string {
     const flag = `${f.short ? `-${f.short}, ` : ''}--${name}`;
     return `  ${flag.padEnd(20)} ${f.doc}${def}` + (f.noEnv ? '' : `\n  ${''.padEnd(20)} env ${envName(name)}`);
   });
-  return `vsp-emulator: Hitachi VSP Configuration Manager REST API emulator\n\nUsage: vsp-emulator [options]\n\n${lines.join('\n')}\n`;
+  return `vsp-emulator: Hitachi VSP Configuration Manager REST API emulator\n\nUsage: vsp-emulator [options]\n` +
+    `       vsp-emulator health [options]   exit 0 when the emulator these options describe is ready (Docker HEALTHCHECK)\n\n${lines.join('\n')}\n`;
 }
 
 function fail(msg: string): never {
@@ -84,6 +92,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   if (clock !== 'real' && clock !== 'manual') fail(`--clock must be real or manual, got "${clock}"`);
   const speed = Number(get('speed'));
   if (!(speed > 0) || !Number.isFinite(speed)) fail('--speed must be a positive number');
+  const logFormat = String(get('log-format'));
+  if (logFormat !== 'json' && logFormat !== 'pretty') fail(`--log-format must be json or pretty, got "${logFormat}"`);
   const logLevel = String(get('log-level'));
   if (!LOG_LEVELS.includes(logLevel)) fail(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const timing = String(get('timing'));
@@ -111,6 +121,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     host: String(get('host')),
     db: String(get('db')),
     fixture: String(get('fixture')),
+    fixtureGiven: values.fixture !== undefined || Boolean(env[envName('fixture')]),
+    fresh: Boolean(get('fresh')),
+    logFormat,
     ...(fixturesDir !== undefined ? { fixturesDir } : {}),
     timing,
     clock,

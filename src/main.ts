@@ -1,16 +1,53 @@
 #!/usr/bin/env node
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { dirname, join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { buildApp } from './app.js';
-import { parseCli, usage } from './cli.js';
-import { tlsMaterial } from './tls.js';
+import { join } from 'node:path';
+import { parseCli, usage, type CliOptions } from './cli.js';
+import { describeCounts } from './engine/context.js';
+import { startEmulator, type Emulator } from './index.js';
 import { VERSION } from './version.js';
 
 const started = performance.now();
 
+/** The ready line: where it listens, and the truth about the state it started from. */
+function readyLine(cli: CliOptions, emu: Emulator): string {
+  const s = emu.start;
+  return `vsp-emulator ${VERSION} ready ${emu.url}` + (emu.httpsUrl ? ` ${emu.httpsUrl}` : '') +
+    (cli.controlPlane ? ` ui=${emu.url}/emulator/ui/` : '') +
+    ` arrays=${emu.storageDeviceIds.join(',')} state=${s.state}${s.fresh ? '(fresh)' : ''} fixture=${s.fixture ?? 'unrecorded'}` +
+    ` ldevs=${s.counts.ldevs} pairs=${s.counts.pairs} db=${cli.db} clock=${s.clock} timing=${s.timing}` +
+    ` startup_ms=${Math.round(performance.now() - started)}\n`;
+}
+
+/**
+ * `vsp-emulator health [options]`: the Docker HEALTHCHECK. Reads the same flags and environment as the server, asks
+ * its /emulator/v1/health (with the control token if one is set), and falls back to the API's version endpoint (no
+ * auth) when the control plane is off or answers 404. Exit 0 when ready, 1 otherwise, with one line saying why.
+ */
+async function health(cli: CliOptions): Promise<number> {
+  const host = cli.host === '0.0.0.0' || cli.host === '::' ? '127.0.0.1' : cli.host.includes(':') ? `[${cli.host}]` : cli.host;
+  const base = `http://${host}:${cli.httpPort}`;
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(base + path, { headers, signal: AbortSignal.timeout(4000) });
+  try {
+    if (cli.controlPlane) {
+      const r = await get('/emulator/v1/health', cli.controlToken ? { authorization: `Bearer ${cli.controlToken}` } : {});
+      if (r.status !== 404) {
+        const body = await r.json().catch(() => ({})) as { status?: string; start?: { state?: string } };
+        process.stdout.write(`vsp-emulator health: ${r.status} ${body.status ?? ''}\n`);
+        return r.ok ? 0 : 1;
+      }
+    }
+    const r = await get('/ConfigurationManager/configuration/version');
+    process.stdout.write(`vsp-emulator health: ${r.status} (API version endpoint)\n`);
+    return r.ok ? 0 : 1;
+  } catch (e) {
+    process.stdout.write(`vsp-emulator health: ${base} unreachable (${(e as Error).message})\n`);
+    return 1;
+  }
+}
+
 async function main(): Promise<void> {
-  const cli = parseCli(process.argv.slice(2), process.env);
+  const argv = process.argv.slice(2);
+  const subcommand = argv[0] === 'health' ? 'health' : null;
+  const cli = parseCli(subcommand ? argv.slice(1) : argv, process.env);
   if (cli.help) {
     process.stdout.write(usage());
     return;
@@ -19,43 +56,30 @@ async function main(): Promise<void> {
     process.stdout.write(`vsp-emulator ${VERSION}\n`);
     return;
   }
-  const dataDir = cli.db === ':memory:' ? join(process.cwd(), 'data') : dirname(cli.db);
-  const tlsPromise = cli.httpsPort === null ? null : tlsMaterial(cli.tlsCert, cli.tlsKey, dataDir);
-  tlsPromise?.catch(() => undefined); // its failure is reported where it is awaited, not as an unhandled rejection meanwhile
-  const { app, engine, close } = await buildApp({
-    db: cli.db, fixture: cli.fixture, fixturesDir: cli.fixturesDir, timing: cli.timing, clock: cli.clock, speed: cli.speed, seed: cli.seed,
-    logger: { level: cli.logLevel },
+  if (subcommand === 'health') process.exit(await health(cli));
+
+  const emu = await startEmulator({
+    db: cli.db, fresh: cli.fresh, fixture: cli.fixtureGiven ? cli.fixture : undefined, fixturesDir: cli.fixturesDir,
+    timing: cli.timing, clock: cli.clock, speed: cli.speed, seed: cli.seed,
+    httpPort: cli.httpPort, https: cli.httpsPort !== null, httpsPort: cli.httpsPort ?? undefined, host: cli.host,
+    tlsCert: cli.tlsCert, tlsKey: cli.tlsKey,
+    // With :memory: the self-signed certificate is still kept (in ./data), so restarts present the same one.
+    tlsDir: cli.db === ':memory:' ? join(process.cwd(), 'data') : undefined,
+    logLevel: cli.logLevel as never, logFormat: cli.logFormat,
     controlPlane: cli.controlPlane, controlToken: cli.controlToken, allowedHosts: cli.allowedHosts,
   });
-  await app.listen({ port: cli.httpPort, host: cli.host });
-  const httpPort = (app.server.address() as AddressInfo).port;
-  let httpsServer: HttpsServer | null = null;
-  let httpsPort: number | null = null;
-  if (tlsPromise) {
-    const tls = await tlsPromise;
-    httpsServer = createHttpsServer({ key: tls.key, cert: tls.cert }, (req, res) => app.routing(req, res));
-    await new Promise<void>((resolve, reject) => {
-      httpsServer!.once('error', reject);
-      httpsServer!.listen(cli.httpsPort!, cli.host, () => resolve());
-    });
-    httpsPort = (httpsServer.address() as AddressInfo).port;
+  const s = emu.start;
+  if (s.state === 'resumed') {
+    process.stderr.write(`vsp-emulator: resumed ${cli.db} (fixture ${s.fixture ?? 'unrecorded'}: ${describeCounts(s.counts)}); --fresh starts over from the fixture\n`);
   }
-  const shown = cli.host === '0.0.0.0' || cli.host === '::' ? '127.0.0.1' : cli.host;
-  const ms = Math.round(performance.now() - started);
-  process.stdout.write(
-    `vsp-emulator ${VERSION} ready http://${shown}:${httpPort}` + (httpsPort !== null ? ` https://${shown}:${httpsPort}` : '') +
-    (cli.controlPlane ? ` ui=http://${shown}:${httpPort}/emulator/ui/` : '') +
-    ` arrays=${[...engine.arrays.keys()].join(',')} fixture=${engine.fixture.name} db=${cli.db} clock=${cli.clock} timing=${engine.timing.name}` +
-    ` startup_ms=${ms}\n`,
-  );
+  if (s.note) process.stderr.write(`vsp-emulator: ${s.note}\n`);
+  process.stdout.write(readyLine(cli, emu));
 
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
     closing = true;
-    httpsServer?.closeAllConnections();
-    httpsServer?.close();
-    await close();
+    await emu.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());

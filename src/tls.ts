@@ -56,3 +56,14 @@ function readPem(path: string): string {
     throw new Error(`${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
 }
+
+let inMemory: Promise<TlsMaterial> | null = null;
+/**
+ * One self-signed certificate per process, kept in memory only: what emulators started in-process without a database
+ * folder use (made once, ~70 ms; every later start in the same process reuses it).
+ */
+export function processCertificate(): Promise<TlsMaterial> {
+  inMemory ??= selfSignedCertificate();
+  inMemory.catch(() => { inMemory = null; });
+  return inMemory;
+}

@@ -2,7 +2,9 @@ import { buildCatalog, type Catalog } from '../domain/errors.js';
 import { defaultFidelity, type Fidelity } from '../domain/fidelity.js';
 import { modelFacts, type ModelFacts } from '../domain/models.js';
 import { checkTiming, mergeTiming, PROFILES, REALISTIC, type TimingProfile } from '../domain/timing.js';
+import { rmSync } from 'node:fs';
 import { createMeta, openDb, type Db, type Meta } from '../store/db.js';
+import { countState, readOrigin, type StateCounts } from '../store/origin.js';
 import { FIXTURES_DIR, loadFixture, parseDataFile, readFixture, validateFixture, type Fixture } from '../store/fixture.js';
 import { createJobStore, type JobStore } from '../store/jobs.js';
 import { createResourceStore, type ResourceStore } from '../store/resources.js';
@@ -20,6 +22,13 @@ export interface Logger {
 
 export interface EngineOptions {
   db?: string;
+  /** Discard the database file (and its -wal/-shm) before opening it: start from the fixture whatever it held. */
+  fresh?: boolean;
+  /**
+   * The fixture to load into an empty database. On a database that already holds state, a fixture given here must be
+   * the one that state came from (else createEngine throws, naming both and the ways out); leave it out to resume
+   * whatever the database holds.
+   */
   fixture?: string | Fixture;
   /** Where fixture names resolve (`--fixtures-dir`); the control plane reads fixtures by name only from here. */
   fixturesDir?: string;
@@ -67,6 +76,48 @@ export interface ArrayInfo { sid: string; model: string; serial: number; facts: 
 
 const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} };
 
+/** What the engine started from: said by the ready line and by health. */
+export interface StartInfo {
+  /** `loaded`: the database was empty and the fixture was loaded; `resumed`: the database's state was kept as it was. */
+  state: 'loaded' | 'resumed';
+  /** The fixture the state came from (null: a database made before origins were recorded). */
+  fixture: string | null;
+  db: string;
+  /** The database file was discarded first (`--fresh`). */
+  fresh: boolean;
+  /** Arrays, LDEVs and pairs at start. */
+  counts: StateCounts;
+  /** Something the user should know (e.g. the origin fixture is no longer in the fixtures folder). */
+  note?: string;
+}
+
+/** The engine's logger, by database: modules that only see the database (the pair core) log through it. */
+const logs = new WeakMap<Db, () => Logger>();
+/** The logger of the engine that owns `db` (silent when none). */
+export function engineLog(db: Db): Logger {
+  return logs.get(db)?.() ?? silent;
+}
+
+/** The error for a `--fixture` that disagrees with the state a database holds. */
+export class FixtureMismatchError extends Error {
+  constructor(readonly db: string, readonly origin: string, readonly asked: string, counts: StateCounts) {
+    super(`database ${db} holds state loaded from fixture "${origin}" (${describeCounts(counts)}), not "${asked}": ` +
+      `start over from "${asked}" with --fresh (discards the database), use another --db file, or --db :memory: (keeps nothing); ` +
+      `or leave out --fixture to resume it`);
+  }
+}
+
+/** `1 array, 4 LDEVs, 0 pairs`. */
+export function describeCounts(c: StateCounts): string {
+  const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+  return `${n(c.arrays, 'array', 'arrays')}, ${n(c.ldevs, 'LDEV', 'LDEVs')}, ${n(c.pairs, 'pair', 'pairs')}`;
+}
+
+/** Removes a database file and the files SQLite keeps beside it. */
+function discardDb(path: string): void {
+  for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) rmSync(f, { force: true });
+}
+
 /** Resolves `--timing`: a profile name, a JSON file, or an object, merged over `realistic`. */
 export function resolveTiming(t: string | Partial<TimingProfile> | undefined): TimingProfile {
   if (t === undefined) return REALISTIC;
@@ -99,18 +150,47 @@ function resumeAt(db: Db, meta: Meta, mode: ClockMode): number | undefined {
  * layer and the control plane take this object; modules that add behaviour (pairs, capacity) hook into it.
  */
 export function createEngine(opts: EngineOptions = {}) {
-  const log = opts.log ?? silent;
-  const db: Db = openDb(opts.db ?? ':memory:');
+  let log = opts.log ?? silent;
+  const dbPath = opts.db ?? ':memory:';
+  const fresh = Boolean(opts.fresh) && dbPath !== ':memory:';
+  if (fresh) discardDb(dbPath);
+  const db: Db = openDb(dbPath);
+  logs.set(db, () => log);
   const meta: Meta = createMeta(db);
   const res: ResourceStore = createResourceStore(db);
   const jobStore: JobStore = createJobStore(db);
   const sessions: SessionStore = createSessionStore(db);
-  const clock = new VirtualClock({ mode: opts.clock ?? 'real', speed: opts.speed ?? 1, start: opts.startTime ?? resumeAt(db, meta, opts.clock ?? 'real') });
-  const rng: Rng = createRng(opts.seed ?? null);
 
   const fixturesDir = opts.fixturesDir ?? FIXTURES_DIR;
-  let fixture: Fixture = typeof opts.fixture === 'object' ? opts.fixture : readFixture(opts.fixture ?? 'default', fixturesDir);
-  if (typeof opts.fixture === 'object') validateFixture(fixture);
+  const held = res.listArrays().length > 0;
+  const origin = held ? readOrigin(db) : null;
+  let note: string | undefined;
+  let fixture: Fixture;
+  try {
+    if (typeof opts.fixture === 'object') {
+      validateFixture(opts.fixture);
+      fixture = opts.fixture;
+    } else if (opts.fixture !== undefined || !origin) {
+      fixture = readFixture(opts.fixture ?? 'default', fixturesDir);
+    } else {
+      // Resuming without --fixture: the origin fixture gives the catalog, fidelity and timing overrides and what a reset goes back to.
+      try {
+        fixture = readFixture(origin.name, fixturesDir);
+      } catch {
+        fixture = readFixture('default', fixturesDir);
+        note = `fixture "${origin.name}" is not in the fixtures folder: a reset goes back to "default"`;
+      }
+    }
+    if (held && origin && opts.fixture !== undefined) {
+      const asked = fixture.name ?? (typeof opts.fixture === 'string' ? opts.fixture : 'inline');
+      if (asked !== origin.name) throw new FixtureMismatchError(dbPath, origin.name, asked, countState(db));
+    }
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  const clock = new VirtualClock({ mode: opts.clock ?? 'real', speed: opts.speed ?? 1, start: opts.startTime ?? resumeAt(db, meta, opts.clock ?? 'real') });
+  const rng: Rng = createRng(opts.seed ?? null);
   let timing = resolveTiming(opts.timing ?? fixture.timing);
   let catalog: Catalog = buildCatalog(fixture.errors);
   let fidelity: Fidelity = { ...defaultFidelity, ...(fixture.fidelity ?? {}) } as Fidelity;
@@ -124,18 +204,29 @@ export function createEngine(opts: EngineOptions = {}) {
     }
   };
   // A file database that already holds arrays is resumed as it is; an empty one is seeded from the fixture.
-  if (res.listArrays().length === 0) loadFixture(db, res, fixture);
+  if (!held) loadFixture(db, res, fixture);
   refreshArrays();
+  const startInfo: StartInfo = {
+    state: held ? 'resumed' : 'loaded', fixture: held ? origin?.name ?? null : fixture.name ?? 'inline', db: dbPath, fresh,
+    counts: countState(db), ...(note ? { note } : held && !origin ? { note: 'the database does not record its fixture (made by an older version)' } : {}),
+  };
 
   const jobs: JobEngine = createJobEngine({
     db, meta, jobs: jobStore, clock, catalog: () => catalog, timing: () => timing,
-    retention: (sid) => arrays.get(sid)?.facts.jobRetention ?? 3000, log,
+    retention: (sid) => arrays.get(sid)?.facts.jobRetention ?? 3000,
+    // Through `log`, so a logger set later (the server's, see setLog) reaches the job engine too.
+    log: { info: (o, m) => log.info(o, m), debug: (o, m) => log.debug(o, m), error: (o, m) => log.error(o, m) },
   });
 
   const reloadListeners: Array<() => void> = [];
 
   const engine = {
-    db, meta, res, jobStore, sessions, clock, jobs, rng, log, arrays, fixturesDir,
+    db, meta, res, jobStore, sessions, clock, jobs, rng, arrays, fixturesDir, startInfo,
+    get log() { return log; },
+    /** Logs through `l` from now on (buildApp hands the engine the server's pino logger). */
+    setLog(l: Logger) { log = l; },
+    /** Arrays, LDEVs and pairs now. */
+    counts: () => countState(db),
     pairHooks: noPairs as PairHooks,
     get fixture() { return fixture; },
     get timing() { return timing; },

@@ -42,7 +42,7 @@ export interface JobObject {
 export interface JobEngineDeps {
   db: Db; meta: Meta; jobs: JobStore; clock: VirtualClock; catalog: () => Catalog; timing: () => TimingProfile;
   retention: (sid: string) => number;
-  log: { error: (obj: object, msg: string) => void };
+  log: { info: (obj: object, msg: string) => void; debug: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
 }
 
 /** The job lifecycle: accept a command now, run it when the virtual clock reaches its due time. */
@@ -113,6 +113,13 @@ export function createJobEngine(deps: JobEngineDeps) {
     }
     retain(job.sid);
     const done = deps.jobs.get(job.jobId)!;
+    // One line per job end: what ran, on what, and how it ended (the request's own log line carries the jobId too).
+    const err = done.error as { messageId?: string; errorCode?: { SSB1?: string; SSB2?: string } } | null;
+    deps.log.info({
+      jobId: done.jobId, op: done.op, storageDeviceId: done.sid, resource: `${done.requestMethod} ${done.requestUrl}`,
+      affectedResources: done.affected, state: done.state ?? 'Failed', virtualTime: rfc3339(at),
+      ...(err ? { messageId: err.messageId, ssb1: err.errorCode?.SSB1, ssb2: err.errorCode?.SSB2 } : {}),
+    }, `job ${done.jobId} ${done.op} ${done.state ?? 'Failed'}`);
     for (const l of completedListeners) l(done);
     const ws = waiters.get(job.jobId);
     if (ws) { waiters.delete(job.jobId); for (const w of ws) w(done); }
@@ -147,6 +154,10 @@ export function createJobEngine(deps: JobEngineDeps) {
       };
       deps.jobs.insert(row);
       held.get(input.sid)?.ids.push(jobId);
+      deps.log.debug({
+        jobId, op: input.op, storageDeviceId: input.sid, resource: `${input.request.method} ${input.request.url}`,
+        virtualTime: rfc3339(now), dueTime: rfc3339(row.dueAt), ...(failWith ? { plannedFailure: failWith.messageId } : {}),
+      }, `job ${jobId} ${input.op} accepted`);
       if (total === 0) {
         run(row, now);
       } else {

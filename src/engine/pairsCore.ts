@@ -7,6 +7,8 @@ import type { Db } from '../store/db.js';
 import type { PairRow, PairStore } from '../store/pairs.js';
 import type { ResourceStore } from '../store/resources.js';
 import type { TimerSource, VirtualClock } from './clock.js';
+import { engineLog } from './context.js';
+import { rfc3339 } from '../domain/format.js';
 
 /**
  * The pair engine's core: applies machine events to stored pairs (status, context, effects, the deadline of the
@@ -199,6 +201,12 @@ export function createPairCore(deps: PairCoreDeps) {
       else if (e === 'releaseSvol') next.svolLdevId = null;
     }
     deps.content?.()?.pairMoved(p, next, r.status, r.effects, event.type);
+    if (r.status !== p.status) {
+      engineLog(deps.db).debug({
+        storageDeviceId: p.sid, pair: pairId(p.pvolLdevId, p.muNumber), snapshotGroupName: p.snapshotGroupName, from: p.status, to: r.status,
+        event: event.type, virtualTime: rfc3339(now),
+      }, `pair ${pairId(p.pvolLdevId, p.muNumber)} ${p.status} -> ${r.status}`);
+    }
     if (r.status === 'GONE') {
       removeRow(next);
     } else {
@@ -220,6 +228,10 @@ export function createPairCore(deps: PairCoreDeps) {
   function insertCreated(p: PairRow, now: number): PairRow | null {
     return outermost(() => {
       store.insert(p);
+      engineLog(deps.db).debug({
+        storageDeviceId: p.sid, pair: pairId(p.pvolLdevId, p.muNumber), snapshotGroupName: p.snapshotGroupName, from: 'SMPL', to: p.status,
+        event: 'create', virtualTime: rfc3339(now),
+      }, `pair ${pairId(p.pvolLdevId, p.muNumber)} SMPL -> ${p.status}`);
       deps.content?.()?.pairCreated(p);
       dirty();
       deps.clock.poke();

@@ -3,7 +3,9 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 
-export type Db = Database.Database;
+/** The database handle. An interface (not an alias) so that declarations emitted for the package can name it. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Db extends Database.Database {}
 
 /** Database files hold passwords and session tokens: owner-only, as are the -wal and -shm files SQLite makes beside them. */
 export const DB_FILE_MODE = 0o600;

@@ -13,6 +13,7 @@ import type { ResourceStore } from './resources.js';
 import { loadRows, type Row } from './snapshot.js';
 import { loadFixturePairs, type PairSpec } from './pairs.js';
 import { seedFixtureContent } from './fixtureContent.js';
+import { recordOrigin } from './origin.js';
 
 /**
  * The declarative fixture format: arrays with their users, pools, LDEVs, ports, host groups, WWNs, iSCSI names
@@ -297,11 +298,15 @@ export function unredactRows(tables: Record<string, Row[]>, passwordFor: Passwor
 export function loadFixture(db: Db, res: ResourceStore, fx: Fixture, passwordFor?: PasswordSource): string[] {
   // A state export (GET /emulator/v1/state) carries rows per table: loaded as they are, for every table.
   if (isStateExport(fx)) {
-    db.transaction(() => loadRows(db, unredactRows(fx.tables, passwordFor)))();
+    db.transaction(() => {
+      loadRows(db, unredactRows(fx.tables, passwordFor));
+      recordOrigin(db, fx.name ?? 'state-export'); // after the rows: the export's own meta names the fixture it came from
+    })();
     return fx.arrays.map(storageDeviceIdOf);
   }
   const sids: string[] = [];
   db.transaction(() => {
+    recordOrigin(db, fx.name ?? 'inline');
     for (const a of fx.arrays) {
       const sid = loadArray(res, a, fx.users ?? []);
       sids.push(sid);

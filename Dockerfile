@@ -1,8 +1,9 @@
 # vsp-emulator: the Hitachi VSP Configuration Manager REST API emulator.
 #   docker build -t vsp-emulator .
-#   docker run -p 23450:23450 -p 23451:23451 -v vsp-data:/data vsp-emulator
-# State (the SQLite database and the self-signed TLS certificate) lives in the /data volume. Every flag has an
-# environment twin: VSP_EMULATOR_FIXTURE, VSP_EMULATOR_TIMING, VSP_EMULATOR_CLOCK, VSP_EMULATOR_LOG_LEVEL, ...
+#   docker run -p 127.0.0.1:23450:23450 -p 127.0.0.1:23451:23451 -v vsp-data:/data vsp-emulator
+# State (the SQLite database and the self-signed TLS certificate) lives in the /data volume: a container started again
+# on the same volume resumes it (the ready line says "state=resumed"); add --fresh to start over, or --db :memory: to
+# keep nothing (CI). Every flag has an environment twin: VSP_EMULATOR_FIXTURE, VSP_EMULATOR_TIMING, ...
 
 # ---- build: install every dependency (better-sqlite3 compiles when no prebuilt binary fits), compile TypeScript,
 # then drop the dev dependencies so the runtime stage can take node_modules as it is (same base image, same ABI).
@@ -40,9 +41,11 @@ USER node
 VOLUME /data
 # 23450: HTTP, 23451: HTTPS (the Configuration Manager's ports; self-signed certificate unless --tls-cert/--tls-key).
 EXPOSE 23450 23451
-# Ready once the fixture is loaded (/emulator/v1/health); with --no-control-plane that path is the array's 404, so
-# the check falls back to the API's version endpoint, which needs no auth.
+# Ready once the fixture is loaded (/emulator/v1/health). The check is the same binary reading the same configuration
+# as the server: the environment (VSP_EMULATOR_*), and the flags given to `docker run` read from the server's command
+# line (process 1), so `docker run vsp-emulator --http-port 8080` or `--host ::1` is checked where it listens. With
+# --no-control-plane it asks the API's version endpoint instead (no auth needed).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "const b='http://127.0.0.1:'+(process.env.VSP_EMULATOR_HTTP_PORT||23450);fetch(b+'/emulator/v1/health').then(r=>r.status===404?fetch(b+'/ConfigurationManager/configuration/version'):r).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "dist/main.js", "health", "--server-pid", "1"]
 ENTRYPOINT ["node", "dist/main.js"]
 CMD ["--db", "/data/vsp-emulator.sqlite"]

@@ -50,7 +50,9 @@ export function usage(): string {
     return `  ${flag.padEnd(20)} ${f.doc}${def}` + (f.noEnv ? '' : `\n  ${''.padEnd(20)} env ${envName(name)}`);
   });
   return `vsp-emulator: Hitachi VSP Configuration Manager REST API emulator\n\nUsage: vsp-emulator [options]\n` +
-    `       vsp-emulator health [options]   exit 0 when the emulator these options describe is ready (Docker HEALTHCHECK)\n\n${lines.join('\n')}\n`;
+    `       vsp-emulator health [--server-pid N] [options]\n` +
+    `              exit 0 when the emulator these options and env describe is ready (/emulator/v1/health, else the API's version);\n` +
+    `              --server-pid N first takes the flags of the server running as process N (the Docker HEALTHCHECK: 1)\n\n${lines.join('\n')}\n`;
 }
 
 function fail(msg: string): never {

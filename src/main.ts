@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCli, usage, type CliOptions } from './cli.js';
 import { describeCounts } from './engine/context.js';
@@ -44,10 +45,38 @@ async function health(cli: CliOptions): Promise<number> {
   }
 }
 
+/**
+ * The flags a running server was started with, read from /proc/<pid>/cmdline (Linux): the arguments after its
+ * `main.js` or `vsp-emulator`. A Docker HEALTHCHECK runs beside the server, not under it, so this is how `docker run
+ * image --http-port 8080` reaches the check (`--server-pid 1`; with `docker run --init` the server is found in the
+ * init's command line the same way).
+ */
+function serverArgs(pid: string): string[] {
+  let args: string[];
+  try {
+    args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch (e) {
+    throw new Error(`--server-pid ${pid}: cannot read its command line (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const i = args.findIndex((a) => /(?:^|\/)(?:main\.js|vsp-emulator)$/.test(a));
+  if (i < 0) throw new Error(`--server-pid ${pid}: not a vsp-emulator (${args.slice(0, 3).join(' ')})`);
+  return args.slice(i + 1);
+}
+
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
+  let argv = process.argv.slice(2);
   const subcommand = argv[0] === 'health' ? 'health' : null;
-  const cli = parseCli(subcommand ? argv.slice(1) : argv, process.env);
+  if (subcommand) {
+    argv = argv.slice(1);
+    // `health --server-pid N`: the server's own flags first, then the check's (which win), env for both.
+    const at = argv.indexOf('--server-pid');
+    if (at >= 0) {
+      const pid = argv[at + 1] ?? '';
+      if (!/^\d+$/.test(pid)) throw new Error('--server-pid needs a process id (see --help)');
+      argv = [...serverArgs(pid), ...argv.slice(0, at), ...argv.slice(at + 2)];
+    }
+  }
+  const cli = parseCli(argv, process.env);
   if (cli.help) {
     process.stdout.write(usage());
     return;

@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +101,19 @@ describe.concurrent('vsp-emulator health (the Docker HEALTHCHECK)', () => {
     const gone = await once(['health', '--http-port', String(s.port)]);
     expect(gone.code).toBe(1);
     expect(gone.stdout).toMatch(/^vsp-emulator health: http:\/\/127\.0\.0\.1:\d+ unreachable/);
+  }, 60_000);
+
+  it('--server-pid N takes the flags of the running server (docker run image --http-port 8080), the check\'s own flags winning', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => { const p = (srv.address() as AddressInfo).port; srv.close(() => resolve(p)); });
+    });
+    const s = await start(['--https-port', 'off', '--http-port', String(port)]);
+    expect(await once(['health', '--server-pid', String(s.child.pid)])).toMatchObject({ code: 0, stdout: 'vsp-emulator health: 200 ready\n' });
+    expect((await once(['health', '--server-pid', String(s.child.pid), '--http-port', '1'])).code).toBe(1);
+    const notOurs = await once(['health', '--server-pid', String(process.pid)]);
+    expect(notOurs.code).toBe(1);
+    expect(notOurs.stderr).toMatch(new RegExp(`^vsp-emulator: --server-pid ${process.pid}: not a vsp-emulator`));
+    await s.stop();
   }, 60_000);
 
   it('falls back to the API version endpoint without a control plane, and sends the control token when set', async () => {

@@ -43,10 +43,10 @@ export interface UiServer extends App {
   advance(seconds: number): Promise<void>;
 }
 
-/** An emulator on 127.0.0.1:<free port> with a manual clock at T0 and seed 1. */
-export async function startUiServer(opts: AppOptions = {}): Promise<UiServer> {
+/** An emulator on 127.0.0.1:<free port> (or `port`: one that went away and comes back) with a manual clock at T0 and seed 1. */
+export async function startUiServer(opts: AppOptions = {}, port = 0): Promise<UiServer> {
   const built = await buildApp({ db: ':memory:', clock: 'manual', startTime: T0, seed: 1, ...opts });
-  await built.app.listen({ host: '127.0.0.1', port: 0 });
+  await built.app.listen({ host: '127.0.0.1', port });
   const base = `http://127.0.0.1:${(built.app.server.address() as AddressInfo).port}`;
   const bearer: Record<string, string> = opts.controlToken ? { authorization: `Bearer ${opts.controlToken}` } : {};
   let session: string | null = null;
@@ -85,8 +85,9 @@ export async function startUiServer(opts: AppOptions = {}): Promise<UiServer> {
 }
 
 /** Opens the web view of the server in a fresh browser context (its own cookies) and waits for the first view. */
-export async function openUi(browser: Browser, server: UiServer, path = '/emulator/ui/'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+export async function openUi(browser: Browser, server: UiServer, path = '/emulator/ui/',
+  options: { width?: number; height?: number; zoom?: number } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: options.width ?? 1600, height: options.height ?? 1000 }, deviceScaleFactor: options.zoom ?? 1 });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -103,4 +104,15 @@ export const pageErrors = (page: Page): string[] => (page as Page & { errors?: s
 /** A pair node of the tree in a given status (waits until the page shows it). */
 export async function pairShows(page: Page, id: string, status: string): Promise<void> {
   await page.locator(`[data-pair="${id}"][data-status="${status}"]`).waitFor({ timeout: UI_WAIT });
+}
+
+/** Where the browser tests save their screenshots (gitignored). */
+export const SHOTS = 'test-results/ui';
+
+/** Changes the value of a range or number input the way a user does (Preact listens to `input`). */
+export async function setValue(page: Page, selector: string, value: string): Promise<void> {
+  await page.locator(selector).evaluate((el: HTMLInputElement, v: string) => {
+    el.value = v;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
 }

@@ -50,9 +50,14 @@ describe('web view in chromium', () => {
     await page.locator('[data-pair="0,1"] .flash').waitFor({ state: 'attached', timeout: UI_WAIT });
     const transitions = page.locator('[data-transition="0,1"]');
     await transitions.filter({ hasText: 'PSUS' }).first().waitFor({ timeout: UI_WAIT });
-    expect((await transitions.allInnerTexts()).map((t) => t.replace(/\s+/g, ' '))).toEqual([
-      '10:00:05 0,1 PAIR → PSUS', '10:00:03 0,1 COPY → PAIR', '10:00:01 0,1 new → COPY',
+    // Said in words, newest first, as the array did it.
+    expect((await transitions.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual([
+      'LDEV 0 MU 1: PAIR → PSUS, split: snapshot data stored at 10:00:05',
+      'LDEV 0 MU 1: COPY → PAIR, copy done: paired at 10:00:03',
+      'LDEV 0 MU 1: new → COPY, pair created, copying at 10:00:01',
     ]);
+    // The view follows the action: the pair that changed last is ringed.
+    await page.locator('[data-pair="0,1"][data-followed]').waitFor({ timeout: UI_WAIT });
     // The job is Succeeded in the operations log, and the journal shows the request the page sent.
     await page.locator('[data-op-state="Succeeded"]', { hasText: 'split 0,1' }).waitFor({ timeout: UI_WAIT });
     await page.locator('[data-panel="journal"] li', { hasText: 'snapshots/0,1/actions/split/invoke' }).waitFor({ timeout: UI_WAIT });

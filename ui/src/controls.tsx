@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { UiClock, UiJob, UiLdev, UiPair, UiPool, UiScenario, UiView } from '../../src/ui/wire.js';
 import type { Answer } from './api.js';
 import { clockText, hms, plural, STATUS_MEANING, statusColour } from './format.js';
-import type { Selection } from './tree.js';
+import { StatusGlyph, type Selection } from './tree.js';
 
 /** The instructor's controls: clock, checkpoints, scenarios, host workload, pair and group operations, creation. */
 
@@ -22,32 +22,38 @@ export interface OpRecord {
 
 // ---- clock ----
 
-export function ClockBar({ clock, receivedAt, act }: { clock: UiClock; receivedAt: number; act: Actions }) {
+/**
+ * The virtual clock. While the emulator cannot be reached (`stopped`) the time shown is the last one known, marked
+ * stopped, and never extrapolated: a class must not watch a clock run that nothing is running.
+ */
+export function ClockBar({ clock, receivedAt, act, stopped = false }: { clock: UiClock; receivedAt: number; act: Actions; stopped?: boolean }) {
   const [, setTick] = useState(0);
+  const running = clock.mode === 'real' && !stopped;
   useEffect(() => {
-    if (clock.mode !== 'real') return;
+    if (!running) return;
     const t = setInterval(() => setTick((x) => x + 1), 250);
     return () => clearInterval(t);
-  }, [clock.mode, clock.epochMs, clock.speed]);
-  const shown = clock.mode === 'real' ? clock.epochMs + (Date.now() - receivedAt) * clock.speed : clock.epochMs;
+  }, [running, clock.epochMs, clock.speed]);
+  const shown = running ? clock.epochMs + (Date.now() - receivedAt) * clock.speed : clock.epochMs;
   const set = (body: object) => act.control('clock', 'POST', 'clock', body, { quiet: true });
   const step = (seconds: number) => act.control(`step +${seconds} s`, 'POST', 'clock/advance', { seconds }, { quiet: true });
   const speedText = clock.speed >= 1 ? `×${clock.speed}` : `×1/${Math.round(1 / clock.speed)}`;
+  const state = stopped ? 'stopped' : clock.mode;
   return (
-    <div class="clock" data-clock-mode={clock.mode} data-clock-speed={clock.speed}>
+    <div class="clock" data-clock-mode={clock.mode} data-clock-speed={clock.speed} data-clock-state={state}>
       <div class="clock-face">
-        <span class="clock-time" data-clock-ms={clock.epochMs} title="virtual time (UTC)">{clockText(shown)}</span>
-        <span class={`badge clock-mode ${clock.mode}`}>{clock.mode === 'real' ? `▶ running ${speedText}` : `paused ${speedText}`}</span>
+        <span class="clock-time" data-clock-ms={clock.epochMs} title="virtual time (UTC)"><span class="date">{clockText(shown).slice(0, 11)}</span>{clockText(shown).slice(11)}</span>
+        <span class={`badge clock-mode ${state}`}>{stopped ? '■ stopped: no emulator' : clock.mode === 'real' ? `▶ running ${speedText}` : `❚❚ paused ${speedText}`}</span>
       </div>
       <div class="clock-buttons">
         {clock.mode === 'real'
-          ? <button data-action="clock-pause" title="freeze virtual time (manual clock)" onClick={() => set({ mode: 'manual' })}>Pause</button>
-          : <button data-action="clock-run" title="let virtual time run" onClick={() => set({ mode: 'real' })}>▶ Run</button>}
-        <button data-action="clock-slower" title="half the speed" onClick={() => set({ speed: Math.max(1 / 64, clock.speed / 2) })}>½×</button>
-        <button data-action="clock-faster" title="double the speed" onClick={() => set({ speed: Math.min(4096, clock.speed * 2) })}>2×</button>
-        <span class="sep" />
+          ? <button data-action="clock-pause" disabled={stopped} title="freeze virtual time (manual clock)" onClick={() => set({ mode: 'manual' })}>Pause</button>
+          : <button data-action="clock-run" disabled={stopped} title="let virtual time run" onClick={() => set({ mode: 'real' })}>▶ Run</button>}
+        <button class="wide-only" data-action="clock-slower" disabled={stopped} title="half the speed" onClick={() => set({ speed: Math.max(1 / 64, clock.speed / 2) })}>½×</button>
+        <button class="wide-only" data-action="clock-faster" disabled={stopped} title="double the speed" onClick={() => set({ speed: Math.min(4096, clock.speed * 2) })}>2×</button>
+        <span class="sep wide-only" />
         {[1, 10, 60, 600].map((s) => (
-          <button key={s} data-action={`clock-step-${s}`} title={`advance virtual time by ${s} s`} onClick={() => step(s)}>
+          <button key={s} class={s === 10 ? '' : s === 60 ? 'phone-hide' : 'wide-only rare'} data-action={`clock-step-${s}`} disabled={stopped} title={`advance virtual time by ${s} s`} onClick={() => step(s)}>
             +{s >= 60 ? `${s / 60} min` : `${s} s`}
           </button>
         ))}
@@ -193,7 +199,7 @@ function PairActions({ pair, view, act }: { pair: UiPair; view: UiView; act: Act
   const ginv = (op: string) => `${gpath}/actions/${op}/invoke`;
   return (
     <div class="selection" data-selected-pair={id}>
-      <h3>Pair {id} <span class="status-chip" style={{ background: colour }}>{pair.status}</span></h3>
+      <h3>Pair {id} <span class="muted">· LDEV {pair.pvolLdevId} MU {pair.muNumber}</span> <span class="status-chip" style={{ background: colour }}><StatusGlyph status={pair.status} size={13} colour="#fff" />{pair.status}</span></h3>
       <p class="muted small">{STATUS_MEANING[pair.status]}{pair.queued ? ' — waiting for a copy slot' : ''}</p>
       <dl class="facts">
         <Field k="P-VOL">LDEV {pair.pvolLdevId}</Field>

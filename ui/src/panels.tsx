@@ -1,6 +1,6 @@
 import type { UiJob, UiJournalEntry, UiLdev, UiPool, UiTransition } from '../../src/ui/wire.js';
-import { blocks, hms, mib, shortPath, statusColour } from './format.js';
-import type { Selection } from './tree.js';
+import { blocks, hms, mib, narrate, plural, shortPath, statusColour } from './format.js';
+import { StatusGlyph, type Selection } from './tree.js';
 
 /** The read-only panels: pool gauges, the LDEV table, the job feed, the request journal and the transitions. */
 
@@ -54,7 +54,9 @@ export function PoolGauge({ pool, onFill }: { pool: UiPool; onFill?: (pool: UiPo
       <div class="pool-text">
         <strong>{pool.poolName}</strong> <span class="badge">{pool.poolType}</span>
         <div class="muted">pool {pool.poolId} · {mib(used)} of {mib(pool.totalPoolCapacity)}</div>
-        <div class="muted">{pool.snapshotCount} pairs · snapshot data {mib(pool.snapshotUsedCapacity)}</div>
+        {pool.poolType === 'HTI' || pool.snapshotCount > 0
+          ? <div class="muted">{plural(pool.snapshotCount, 'pair')} · snapshot data {mib(pool.snapshotUsedCapacity)}</div>
+          : <div class="muted">{plural(pool.locatedVolumeCount, 'volume')} in it</div>}
         {onFill && <button class="link-button" data-action="fill-pool" onClick={() => onFill(pool)}>set usage…</button>}
       </div>
     </div>
@@ -90,6 +92,12 @@ function jobTarget(j: UiJob): string {
   return shortPath(j.affectedResources[0] ?? j.requestUrl.split('?')[0]);
 }
 
+/** A REST path that may wrap only after a slash, never mid-word ("snapshots/0,2", not "snapsho / ts/0,2"). */
+function PathText({ path }: { path: string }) {
+  const parts = path.split('/');
+  return <>{parts.map((p, i) => <span key={i}>{p}{i < parts.length - 1 ? <>/<wbr /></> : null}</span>)}</>;
+}
+
 export function JobFeed({ jobs }: { jobs: UiJob[] }) {
   if (jobs.length === 0) return <p class="muted empty">No jobs yet.</p>;
   return (
@@ -101,7 +109,7 @@ export function JobFeed({ jobs }: { jobs: UiJob[] }) {
             <span class="time">{hms(j.completedTime ?? j.updatedTime)}</span>
             <span class="id">#{j.jobId}</span>
             <span class="op">{j.operation}</span>
-            <span class="target">{jobTarget(j)}</span>
+            <span class="target"><PathText path={jobTarget(j)} /></span>
             <span class={`state state-${j.state.toLowerCase()}`}>{j.status === 'Completed' ? j.state : j.status}</span>
             {err && <div class="job-error" title={err.message}>{err.messageId} {err.message}</div>}
           </li>
@@ -120,7 +128,7 @@ export function JournalFeed({ entries }: { entries: UiJournalEntry[] }) {
           <span class="time">{hms(e.time)}</span>
           {e.kind === 'event'
             ? <span class="op">fault event</span>
-            : <><span class={`method m-${(e.method ?? '').toLowerCase()}`}>{e.method}</span><span class="target">{shortPath(e.path)}</span></>}
+            : <><span class={`method m-${(e.method ?? '').toLowerCase()}`}>{e.method}</span><span class="target"><PathText path={shortPath(e.path)} /></span></>}
           <span class="status">{e.pending ? '…' : e.status ?? ''}</span>
           {e.jobId !== null && <span class="id">job {e.jobId}</span>}
           {e.fault && <span class="badge fault" title={`fault ${e.fault.id}`}>{e.fault.type} fault</span>}
@@ -130,17 +138,22 @@ export function JournalFeed({ entries }: { entries: UiJournalEntry[] }) {
   );
 }
 
-export function TransitionFeed({ transitions }: { transitions: UiTransition[] }) {
-  if (transitions.length === 0) return <p class="muted empty">Pair status changes show here as they happen.</p>;
+/**
+ * The pair transitions, newest first, each said in words as the array did it ("LDEV 0 MU 1: PAIR → PSUS, split:
+ * snapshot data stored at 10:00:05"). A click shows that pair in its tree.
+ */
+export function TransitionFeed({ transitions, onShow }: { transitions: UiTransition[]; onShow?: (snapshotId: string) => void }) {
+  if (transitions.length === 0) return <p class="muted empty">Pair status changes show here, in words, as they happen.</p>;
   return (
     <ol class="feed transitions">
       {[...transitions].reverse().map((t) => (
-        <li key={t.seq} data-transition={t.snapshotId}>
-          <span class="time">{hms(t.time)}</span>
-          <span class="id">{t.snapshotId}{t.isClone ? ' clone' : ''}</span>
-          <span class="chip" style={{ color: statusColour(t.from) }}>{t.from ?? 'new'}</span>
-          <span class="arrow">→</span>
-          <span class="chip" style={{ color: statusColour(t.to) }}>{t.to ?? 'gone'}</span>
+        <li key={t.seq} data-transition={t.snapshotId} role={onShow ? 'button' : undefined} tabIndex={onShow ? 0 : undefined}
+          onClick={() => onShow?.(t.snapshotId)}>
+          <span class="who">LDEV {t.pvolLdevId} MU {t.muNumber}{t.isClone ? ' (clone)' : ''}:</span>{' '}
+          <span class="chip" style={{ color: statusColour(t.from) }}>{t.from ? <StatusGlyph status={t.from} size={12} /> : null}{t.from ?? 'new'}</span>
+          {' '}<span class="arrow">→</span>{' '}
+          <span class="chip" style={{ color: statusColour(t.to) }}>{t.to ? <StatusGlyph status={t.to} size={12} /> : null}{t.to ?? 'gone'}</span>
+          <span class="said">, {narrate(t.from, t.to, t.isClone)} at <span class="time">{hms(t.time)}</span></span>
         </li>
       ))}
     </ol>

@@ -1,12 +1,16 @@
 import { hierarchy, tree as tidyTree } from 'd3-hierarchy';
 import type { UiLdev, UiPair } from '../../src/ui/wire.js';
-import { STATUS_COLOURS, STATUS_MEANING, TRANSITIONAL, plural, statusColour } from './format.js';
+import { STATUSES, STATUS_MEANING, TRANSITIONAL, plural, shapePath, statusColour, statusShape } from './format.js';
 
 /**
  * Snapshot trees drawn as trees: a root P-VOL, its pairs by MU each with its S-VOL, and on a cascade S-VOL its own
  * pairs (the next layer), with clone pairs dashed and their copy progress as a bar. The layout is d3-hierarchy's
  * tidy tree (Reingold–Tilford, the layout of d3.tree): well kept, no dependencies, 5 KB, and it only computes
  * coordinates — Preact renders the SVG, so nodes keep their identity and a status change can animate in place.
+ *
+ * Rooms differ (a 1024 px projector, a 1920 px screen, a phone), so a tree is laid out both ways — layers left to
+ * right, or top to bottom — and drawn the way that needs less shrinking to fit the space it has; then it is scaled
+ * to fit (never clipped, never scrolled sideways). Every status has a shape as well as a colour.
  */
 
 /** A pair as drawn: `ghost` for one that just vanished (drawn fading out for a moment). */
@@ -48,23 +52,104 @@ export function buildForest(pairs: TreePair[]): TreeNode[] {
 }
 
 const ROW = 54;
-const COL = 206;
-const VOL_W = 124;
-const PAIR_W = 184;
+const COL = 236;
+const VOL_W = 164;
+const PAIR_W = 210;
 /** The pair part of a pair node; the rest shows its S-VOL. */
-const PILL_W = 104;
-const NODE_H = 44;
+const PILL_W = 124;
+const NODE_H = 46;
+/** Top-down layout: column width and layer height. */
+const V_COL = 222;
+const V_ROW = 78;
 const PAD = 12;
 const widthOf = (n: TreeNode) => (n.kind === 'vol' ? VOL_W : PAIR_W);
 
+export type Orientation = 'across' | 'down';
+
+/** A tree laid out: node positions (top-left corners), links, and the drawing's natural size. */
+export interface Laid {
+  orientation: Orientation;
+  width: number;
+  height: number;
+  nodes: Array<{ n: TreeNode; x: number; y: number }>;
+  links: Array<{ key: string; d: string; clone: boolean }>;
+}
+
+/** Lays a tree out in one orientation (natural size, before any scaling). */
+export function layOut(root: TreeNode, orientation: Orientation): Laid {
+  const across = orientation === 'across';
+  const laid = tidyTree<TreeNode>().nodeSize(across ? [ROW, COL] : [V_COL, V_ROW])
+    .separation((a, b) => (a.parent === b.parent ? 1 : 1.1))(hierarchy(root, (n) => n.children));
+  const all = laid.descendants();
+  // d3 lays trees out top-down: x is the breadth, y the depth. Across: depth runs along x.
+  const pos = (d: (typeof all)[number]) => (across
+    ? { x: d.y, y: d.x - NODE_H / 2 }
+    : { x: d.x - widthOf(d.data) / 2, y: d.y });
+  let minX = Infinity; let minY = Infinity; let maxX = -Infinity; let maxY = -Infinity;
+  for (const d of all) {
+    const p = pos(d);
+    minX = Math.min(minX, p.x); minY = Math.min(minY, p.y);
+    maxX = Math.max(maxX, p.x + widthOf(d.data)); maxY = Math.max(maxY, p.y + NODE_H);
+  }
+  const at = (d: (typeof all)[number]) => { const p = pos(d); return { x: p.x - minX + PAD, y: p.y - minY + PAD }; };
+  const nodes = all.map((d) => ({ n: d.data, ...at(d) }));
+  const links = laid.links().map((l) => {
+    const s = at(l.source);
+    const t = at(l.target);
+    const clone = l.target.data.kind === 'pair' && l.target.data.pair.isClone;
+    let d: string;
+    if (across) {
+      const x1 = s.x + widthOf(l.source.data); const y1 = s.y + NODE_H / 2;
+      const x2 = t.x; const y2 = t.y + NODE_H / 2; const mid = (x1 + x2) / 2;
+      d = `M${x1},${y1}C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
+    } else {
+      const x1 = s.x + widthOf(l.source.data) / 2; const y1 = s.y + NODE_H;
+      const x2 = t.x + widthOf(l.target.data) / 2; const y2 = t.y; const mid = (y1 + y2) / 2;
+      d = `M${x1},${y1}C${x1},${mid} ${x2},${mid} ${x2},${y2}`;
+    }
+    return { key: `${l.source.data.key}>${l.target.data.key}`, d, clone };
+  });
+  return { orientation, width: maxX - minX + PAD * 2, height: maxY - minY + PAD * 2, nodes, links };
+}
+
+/**
+ * The layouts of a forest and the one scale they are all drawn at, so that every tree fits `width` and (when it can
+ * without shrinking text below `minScale`) all of them together fit `height`. Each tree takes the orientation that
+ * lets it be drawn larger; ties go to `across` (the familiar left-to-right cascade).
+ */
+export function fitForest(roots: TreeNode[], width: number, height: number, maxScale: number, minScale = 0.5): { laid: Laid[]; scale: number } {
+  const HEADER = 34; // a tree card's header and borders
+  const fitOne = (l: Laid) => Math.min(maxScale, width / l.width);
+  const laid = roots.map((r) => {
+    const a = layOut(r, 'across');
+    const d = layOut(r, 'down');
+    // Prefer what fits the width larger; at the same width-scale, what is shorter.
+    const sa = fitOne(a); const sd = fitOne(d);
+    if (Math.abs(sa - sd) < 0.02) return a.height * sa <= d.height * sd ? a : d;
+    return sa > sd ? a : d;
+  });
+  let scale = Math.min(maxScale, ...laid.map(fitOne));
+  const total = (k: number) => laid.reduce((sum, l) => sum + l.height * k + HEADER, 0);
+  if (height > 0 && total(scale) > height) {
+    const fixed = laid.length * HEADER;
+    const natural = laid.reduce((sum, l) => sum + l.height, 0);
+    scale = Math.max(minScale, Math.min(scale, (height - fixed) / natural));
+  }
+  return { laid, scale };
+}
+
 export interface TreeProps {
   root: TreeNode;
+  laid: Laid;
+  scale: number;
   ldevs: Map<number, UiLdev>;
   selection: Selection;
   onSelect: (s: Selection) => void;
   /** When each pair last changed status (performance.now()), for the highlight. */
   changedAt: Map<string, number>;
   now: number;
+  /** The pair the view follows (the last that changed), drawn with a ring. */
+  followed: string | null;
 }
 
 function layers(n: TreeNode, depth = 0): number {
@@ -77,52 +162,72 @@ function countPairs(n: TreeNode): number {
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
+/** A status's shape (legend, nodes, chips): the same path everywhere. */
+export function StatusGlyph({ status, size = 14, colour }: { status: string; size?: number; colour?: string }) {
+  const shape = statusShape(status);
+  const c = colour ?? statusColour(status);
+  return (
+    <svg class="glyph" width={size} height={size} viewBox="-8 -8 16 16" aria-hidden="true" data-shape={shape ?? 'none'}>
+      {shape ? <path d={shapePath(shape, 6.2)} fill={c} /> : <circle r={5} fill={c} />}
+    </svg>
+  );
+}
+
 function RootNode({ ldevId, ldev, selected, onSelect }: { ldevId: number; ldev: UiLdev | undefined; selected: boolean; onSelect: TreeProps['onSelect'] }) {
+  const sub = ldev ? [ldev.label, ldev.byteFormatCapacity].filter(Boolean).join(' · ') : 'not defined';
   return (
     <g class={`vol root${selected ? ' selected' : ''}`} data-ldev={ldevId} role="button" tabIndex={0}
       aria-label={`LDEV ${ldevId}`} onClick={() => onSelect({ type: 'ldev', id: ldevId })}>
+      <title>{`LDEV ${ldevId} (root P-VOL): ${sub}`}</title>
       <rect class="vol-bg" width={VOL_W} height={NODE_H} rx={6} />
       <rect class="vol-accent" width={5} height={NODE_H} rx={2} />
-      <text x={12} y={17} class="vol-title">LDEV {ldevId}</text>
-      <text x={VOL_W - 7} y={17} class="vol-role" text-anchor="end">root</text>
-      <text x={12} y={33} class="vol-sub">{ldev ? clip([ldev.label, ldev.byteFormatCapacity].filter(Boolean).join(' · '), 19) : 'not defined'}</text>
+      <text x={13} y={19} class="vol-title">LDEV {ldevId}</text>
+      <text x={VOL_W - 8} y={19} class="vol-role" text-anchor="end">root</text>
+      <text x={13} y={37} class="vol-sub">{clip(sub, 21)}</text>
     </g>
   );
 }
 
-function PairNode({ p, ldev, selected, svolSelected, onSelect, flashKey }: {
+function PairNode({ p, ldev, selected, svolSelected, onSelect, flashKey, followed }: {
   p: TreePair; ldev: UiLdev | undefined; selected: boolean; svolSelected: boolean; onSelect: TreeProps['onSelect']; flashKey: number | null;
+  followed: boolean;
 }) {
   const colour = statusColour(p.status);
+  const shape = statusShape(p.status);
   const moving = p.progressRate !== undefined;
   const title = `pair ${p.snapshotId} ${p.status}: ${STATUS_MEANING[p.status] ?? ''}${p.queued ? ' (waiting for a copy slot)' : ''}`;
   const attrs = p.ghost
     ? { 'data-ghost': p.snapshotId }
-    : { 'data-pair': p.snapshotId, 'data-status': p.status, 'data-progress': moving ? String(p.progressRate) : undefined, 'data-clone': String(p.isClone) };
+    : { 'data-pair': p.snapshotId, 'data-status': p.status, 'data-progress': moving ? String(p.progressRate) : undefined, 'data-clone': String(p.isClone),
+      'data-shape': shape ?? 'none', ...(followed ? { 'data-followed': '' } : {}) };
   const sv = p.svolLdevId;
+  const warn = p.status === 'PFUL' || p.status === 'PFUS';
+  const error = p.status === 'PSUE';
   return (
-    <g class={`pair${selected ? ' selected' : ''}${p.ghost ? ' ghost' : ''}${TRANSITIONAL.has(p.status) ? ' busy' : ''}${p.isClone ? ' clone' : ''}`} {...attrs}>
-      <rect class="pair-bg" width={PAIR_W} height={NODE_H} rx={9} fill={`${colour}14`} stroke={colour} />
+    <g class={`pair${selected ? ' selected' : ''}${p.ghost ? ' ghost' : ''}${TRANSITIONAL.has(p.status) ? ' busy' : ''}${p.isClone ? ' clone' : ''}${followed ? ' followed' : ''}`} {...attrs}>
+      {followed && <rect class="follow-ring" x={-6} y={-6} width={PAIR_W + 12} height={NODE_H + 12} rx={13} />}
+      <rect class="pair-bg" width={PAIR_W} height={NODE_H} rx={9} fill={warn ? 'url(#hatch-warn)' : error ? 'url(#hatch-error)' : `${colour}14`} stroke={colour} />
+      {error && <rect class="pair-bg-inner" x={3} y={3} width={PAIR_W - 6} height={NODE_H - 6} rx={7} stroke={colour} />}
       {flashKey !== null && <rect key={flashKey} class="flash" x={-3} y={-3} width={PAIR_W + 6} height={NODE_H + 6} rx={11} stroke={colour} />}
       <g class="pill" role="button" tabIndex={p.ghost ? -1 : 0} aria-label={`pair ${p.snapshotId} ${p.status}`}
         onClick={() => { if (!p.ghost) onSelect({ type: 'pair', id: p.snapshotId }); }}>
         <title>{title}</title>
         <rect class="hit" width={PILL_W} height={NODE_H} rx={9} />
-        <circle class="dot" cx={12} cy={15} r={4.5} fill={colour} />
-        <text x={21} y={19} class="pair-title">MU {p.muNumber}</text>
-        <text x={PILL_W - 6} y={19} class="pair-status" text-anchor="end" fill={colour}>{p.ghost ? 'gone' : p.status}</text>
-        <text x={9} y={34} class="pair-sub">{p.isClone ? 'clone · ' : p.canCascade ? 'cascade · ' : ''}{clip(p.snapshotGroupName, p.isClone || p.canCascade ? 8 : 14)}</text>
+        {shape ? <path class="dot" transform="translate(13,16)" d={shapePath(shape, 6)} fill={colour} /> : <circle class="dot" cx={13} cy={16} r={5} fill={colour} />}
+        <text x={24} y={21} class="pair-title">MU {p.muNumber}</text>
+        <text x={PILL_W - 5} y={21} class="pair-status" text-anchor="end" fill={colour}>{p.ghost ? 'gone' : p.status}</text>
+        <text x={9} y={38} class="pair-sub">{p.isClone ? 'clone · ' : p.canCascade ? 'casc · ' : ''}{clip(p.snapshotGroupName, p.isClone || p.canCascade ? 9 : 14)}</text>
       </g>
       <line x1={PILL_W} y1={6} x2={PILL_W} y2={NODE_H - 6} class="divider" stroke={colour} />
       <g class={`svol${svolSelected ? ' selected' : ''}`} role={sv !== undefined ? 'button' : undefined} data-svol={sv}
         onClick={() => { if (sv !== undefined && !p.ghost) onSelect({ type: 'ldev', id: sv }); }}>
         <rect class="hit" x={PILL_W} width={PAIR_W - PILL_W} height={NODE_H} rx={9} />
         {sv !== undefined
-          ? <><text x={PILL_W + 8} y={19} class="svol-title">LDEV {sv}</text>
+          ? <><text x={PILL_W + 8} y={21} class="svol-title">LDEV {sv}</text>
             {moving && !p.ghost
-              ? <text x={PILL_W + 8} y={34} class="pair-pct">{p.queued ? 'queued' : `${p.isClone && p.status === 'PSUP' ? 'copy ' : ''}${p.progressRate}%`}</text>
-              : <text x={PILL_W + 8} y={34} class="vol-sub">{clip(ldev?.label || 'S-VOL', 11)}</text>}</>
-          : <text x={PILL_W + 8} y={27} class="vol-sub">no S-VOL</text>}
+              ? <text x={PILL_W + 8} y={38} class="pair-pct">{p.queued ? 'queued' : `${p.isClone && p.status === 'PSUP' ? 'copy ' : ''}${p.progressRate}%`}</text>
+              : <text x={PILL_W + 8} y={38} class="vol-sub">{clip(ldev?.label || 'S-VOL', 9)}</text>}</>
+          : <text x={PILL_W + 8} y={29} class="vol-sub">no S-VOL</text>}
       </g>
       {moving && !p.ghost && (
         <g class="progress">
@@ -134,71 +239,72 @@ function PairNode({ p, ldev, selected, svolSelected, onSelect, flashKey }: {
   );
 }
 
-/** One snapshot tree: a card with its summary and the SVG drawing. */
-export function SnapshotTree({ root, ldevs, selection, onSelect, changedAt, now }: TreeProps) {
-  const laid = tidyTree<TreeNode>().nodeSize([ROW, COL]).separation((a, b) => (a.parent === b.parent ? 1 : 1.15))(hierarchy(root, (n) => n.children));
-  const nodes = laid.descendants();
-  let top = Infinity;
-  let bottom = -Infinity;
-  let right = 0;
-  for (const d of nodes) {
-    top = Math.min(top, d.x);
-    bottom = Math.max(bottom, d.x);
-    right = Math.max(right, d.y + widthOf(d.data));
-  }
-  const width = right + PAD * 2;
-  const height = bottom - top + NODE_H + PAD * 2;
+/** One snapshot tree: a card with its summary and the SVG drawing, scaled to fit. */
+export function SnapshotTree({ root, laid, scale, ldevs, selection, onSelect, changedAt, now, followed }: TreeProps) {
   const rootId = root.kind === 'vol' ? root.ldevId : -1;
   const rootLdev = ldevs.get(rootId);
   const selLdev = selection?.type === 'ldev' ? selection.id : null;
+  const w = Math.floor(laid.width * scale);
+  const h = Math.floor(laid.height * scale);
   return (
-    <section class="tree-card" data-tree={rootId}>
+    <section class="tree-card" data-tree={rootId} data-orientation={laid.orientation} data-scale={scale.toFixed(2)}>
       <header>
         <strong>LDEV {rootId}</strong>{rootLdev?.label ? <span class="muted"> · {rootLdev.label}</span> : null}
         <span class="muted"> · {plural(countPairs(root), 'pair')} · {plural(layers(root), 'layer')}</span>
       </header>
-      <div class="tree-scroll">
-        <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`snapshot tree of LDEV ${rootId}`}>
-          <g transform={`translate(${PAD},${PAD + NODE_H / 2 - top})`}>
-            {laid.links().map((l) => {
-              const x1 = l.source.y + widthOf(l.source.data);
-              const x2 = l.target.y;
-              const mid = (x1 + x2) / 2;
-              const clone = l.target.data.kind === 'pair' && l.target.data.pair.isClone;
-              return <path key={`${l.source.data.key}>${l.target.data.key}`} class={`link${clone ? ' clone' : ''}`}
-                d={`M${x1},${l.source.x}C${mid},${l.source.x} ${mid},${l.target.x} ${x2},${l.target.x}`} />;
-            })}
-            {nodes.map((d) => {
-              const n = d.data;
-              const at = `translate(${d.y},${d.x - NODE_H / 2})`;
-              if (n.kind === 'vol') {
-                return <g key={n.key} transform={at}><RootNode ldevId={n.ldevId} ldev={ldevs.get(n.ldevId)} selected={selLdev === n.ldevId} onSelect={onSelect} /></g>;
-              }
-              const p = n.pair;
-              const changed = changedAt.get(p.snapshotId);
-              const flashKey = changed !== undefined && now - changed < 2500 && !p.ghost ? changed : null;
-              const selected = selection?.type === 'pair' && selection.id === p.snapshotId && !p.ghost;
-              return (
-                <g key={n.key} transform={at}>
-                  <PairNode p={p} ldev={p.svolLdevId !== undefined ? ldevs.get(p.svolLdevId) : undefined} selected={selected}
-                    svolSelected={selLdev !== null && selLdev === p.svolLdevId} onSelect={onSelect} flashKey={flashKey} />
-                </g>
-              );
-            })}
-          </g>
+      <div class="tree-fit">
+        <svg width={w} height={h} viewBox={`0 0 ${laid.width} ${laid.height}`} role="img" aria-label={`snapshot tree of LDEV ${rootId}`}>
+          {laid.links.map((l) => <path key={l.key} class={`link${l.clone ? ' clone' : ''}`} d={l.d} />)}
+          {laid.nodes.map(({ n, x, y }) => {
+            const at = `translate(${x},${y})`;
+            if (n.kind === 'vol') {
+              return <g key={n.key} transform={at}><RootNode ldevId={n.ldevId} ldev={ldevs.get(n.ldevId)} selected={selLdev === n.ldevId} onSelect={onSelect} /></g>;
+            }
+            const p = n.pair;
+            const changed = changedAt.get(p.snapshotId);
+            const flashKey = changed !== undefined && now - changed < 2500 && !p.ghost ? changed : null;
+            const selected = selection?.type === 'pair' && selection.id === p.snapshotId && !p.ghost;
+            return (
+              <g key={n.key} transform={at}>
+                <PairNode p={p} ldev={p.svolLdevId !== undefined ? ldevs.get(p.svolLdevId) : undefined} selected={selected}
+                  svolSelected={selLdev !== null && selLdev === p.svolLdevId} onSelect={onSelect} flashKey={flashKey}
+                  followed={!p.ghost && followed === p.snapshotId} />
+              </g>
+            );
+          })}
         </svg>
       </div>
     </section>
   );
 }
 
+/** Patterns the nodes use (once per page): hatching for the pool-warning statuses, cross-hatching for PSUE. */
+export function TreePatterns() {
+  return (
+    <svg width="0" height="0" class="defs" aria-hidden="true">
+      <defs>
+        <pattern id="hatch-warn" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+          <rect width="8" height="8" fill="#fff7e6" /><line x1="0" y1="0" x2="0" y2="8" stroke="#e8a33a" stroke-width="3" stroke-opacity=".45" />
+        </pattern>
+        <pattern id="hatch-error" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+          <rect width="8" height="8" fill="#fdecea" /><line x1="0" y1="0" x2="0" y2="8" stroke="#b3261e" stroke-width="2" stroke-opacity=".35" />
+          <line x1="0" y1="4" x2="8" y2="4" stroke="#b3261e" stroke-width="2" stroke-opacity=".35" />
+        </pattern>
+      </defs>
+    </svg>
+  );
+}
+
+/** The legend a room can read: every status's shape, colour, name and meaning in words; clone links dashed. */
 export function Legend() {
   return (
-    <div class="legend">
-      {Object.entries(STATUS_COLOURS).map(([s, c]) => (
-        <span key={s} title={STATUS_MEANING[s]}><i style={{ background: c }} />{s}</span>
+    <ul class="legend" data-legend="">
+      {Object.entries(STATUSES).map(([s, look]) => (
+        <li key={s} data-legend-status={s} data-shape={look.shape}>
+          <StatusGlyph status={s} size={16} /><strong style={{ color: look.colour }}>{s}</strong><span class="meaning">{look.meaning}</span>
+        </li>
       ))}
-      <span><i class="dash" />clone</span>
-    </div>
+      <li data-legend-status="clone"><i class="dash" /><strong>clone</strong><span class="meaning">dashed: a clone pair (its S-VOL becomes an independent copy)</span></li>
+    </ul>
   );
 }

@@ -1,0 +1,158 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, openUi, pageErrors, pairShows, SHOTS, startUiServer, UI_WAIT, type UiServer } from './support.js';
+
+/**
+ * Each training scenario's lesson, step by step as the README tells it, done in the page as a trainer does it
+ * (clicks, and the virtual clock moved on as the trainer's +10 s would). The pool-full lesson runs by host writes
+ * alone: the fixtures' volumes hold real data, so overwriting it fills the snapshot pool.
+ */
+
+let launched: Promise<Browser> | null = null;
+let server: UiServer | null = null;
+let page: Page | null = null;
+const chromium = () => (launched ??= launchChromium());
+afterAll(async () => { await launched?.then((b) => b.close(), () => {}); });
+afterEach(async () => {
+  if (page) {
+    expect(pageErrors(page)).toEqual([]);
+    await page.context().close();
+  }
+  page = null;
+  await server?.close();
+  server = null;
+});
+mkdirSync(SHOTS, { recursive: true });
+
+const said = (p: Page, id: string, words: string) => p.locator(`[data-transition="${id}"]`, { hasText: words }).first().waitFor({ timeout: UI_WAIT });
+const poolShows = (p: Page, id: number, rate: number, status: string) =>
+  p.locator(`[data-pool="${id}"][data-used-rate="${rate}"][data-pool-status="${status}"]`).waitFor({ timeout: UI_WAIT });
+async function pick(p: Page, id: string) {
+  await p.locator(`[data-pair="${id}"] .pill`).click();
+  await p.locator(`[data-selected-pair="${id}"]`).waitFor({ timeout: UI_WAIT });
+}
+
+describe('training lessons in the web view', () => {
+  it('training-first-snapshot: split (PSUS), resync, restore, create another snapshot, assign an S-VOL', async () => {
+    server = await startUiServer({ fixture: 'training-first-snapshot' });
+    page = await openUi(await chromium(), server, '/emulator/ui/', { width: 1280, height: 720 });
+    await pick(page, '0,0');
+    await page.locator('[data-action="split"]').click();
+    await server.advance(1);
+    await pairShows(page, '0,0', 'PSUS');
+    await said(page, '0,0', 'split: snapshot data stored');
+
+    await page.locator('[data-action="resync"]').click();
+    await server.advance(1);
+    await pairShows(page, '0,0', 'COPY');
+    await said(page, '0,0', 'resync started');
+    await server.advance(3);
+    await pairShows(page, '0,0', 'PAIR');
+
+    await page.locator('[data-action="split"]').click();
+    await server.advance(1);
+    await pairShows(page, '0,0', 'PSUS');
+    await page.locator('[data-action="restore"]').click();
+    await server.advance(1);
+    await pairShows(page, '0,0', 'RCPY');
+    await said(page, '0,0', 'restore started');
+    await server.advance(5);
+    await pairShows(page, '0,0', 'PAIR');
+    await said(page, '0,0', 'restore done');
+
+    // Create more: LDEV 0 as P-VOL (click the root), no S-VOL, then split it and assign one.
+    await page.locator('[data-tree="0"] [data-ldev="0"]').click();
+    await page.locator('[data-field="group"]').fill('lesson');
+    await page.locator('[data-action="create-pair"]').click();
+    await server.advance(1);
+    await pairShows(page, '0,1', 'COPY');
+    await server.advance(3);
+    await pairShows(page, '0,1', 'PAIR');
+    await pick(page, '0,1');
+    await page.locator('[data-action="split"]').click();
+    await server.advance(1);
+    await pairShows(page, '0,1', 'PSUS');
+    await page.locator('[data-field="assign-svol"]').selectOption('12');
+    await page.locator('[data-action="assign"]').click();
+    await server.advance(2);
+    await page.locator('[data-pair="0,1"] [data-svol="12"]').waitFor({ timeout: UI_WAIT });
+    await page.screenshot({ path: `${SHOTS}/lesson-first-snapshot.png`, animations: 'disabled' });
+  }, 60_000);
+
+  it('training-cascade-clone: read the 3-layer tree, clone MU 2 until its pair is gone, delete a cascade pair, delete the tree', async () => {
+    server = await startUiServer({ fixture: 'training-cascade-clone' });
+    page = await openUi(await chromium(), server, '/emulator/ui/', { width: 1280, height: 720 });
+    expect(await page.locator('[data-tree="0"] header').innerText()).toContain('5 pairs · 3 layers');
+    await pick(page, '0,2');
+    await page.locator('[data-action="clone"]').click();
+    await page.locator('[data-op] .badge', { hasText: 'HTTP 202' }).waitFor({ timeout: UI_WAIT });
+    await server.advance(0.5); // the clone job runs: PSUP, 10 GiB at medium speed (2 s/GiB)
+    await pairShows(page, '0,2', 'PSUP');
+    await said(page, '0,2', 'clone copy started');
+    await server.advance(10);
+    await page.locator('[data-pair="0,2"][data-progress="50"]').waitFor({ timeout: UI_WAIT });
+    await server.advance(12);
+    await page.locator('[data-pair="0,2"]').waitFor({ state: 'detached', timeout: UI_WAIT });
+    await said(page, '0,2', 'its S-VOL is an independent volume');
+
+    // Delete the cascade pair of the last layer: SMPP, then gone.
+    await pick(page, '30,0');
+    await page.locator('[data-action="delete"]').click();
+    await server.advance(1);
+    await pairShows(page, '30,0', 'SMPP');
+    await server.advance(3);
+    await page.locator('[data-pair="30,0"]').waitFor({ state: 'detached', timeout: UI_WAIT });
+
+    // The whole tree from its root.
+    await page.locator('[data-tree="0"] [data-ldev="0"]').click();
+    await page.locator('[data-action="tree-delete"]').click();
+    await server.advance(10);
+    await page.locator('[data-tree="0"]').waitFor({ state: 'detached', timeout: UI_WAIT });
+    await page.screenshot({ path: `${SHOTS}/lesson-cascade-clone.png`, animations: 'disabled' });
+  }, 60_000);
+
+  it('training-pool-full by host writes alone: PFUL/PFUS over 70 %, POLF at 80 %, PSUE when full, then recovery', async () => {
+    server = await startUiServer({ fixture: 'training-pool-full' });
+    page = await openUi(await chromium(), server, '/emulator/ui/', { width: 1280, height: 720 });
+    await poolShows(page, 1, 65, 'POLN');
+    await page.locator('.checkpoints input').fill('lesson-start');
+    await page.locator('[data-action="checkpoint-save"]').click();
+    await page.locator('[data-checkpoint="lesson-start"]').waitFor({ timeout: UI_WAIT });
+
+    // Host writes to LDEV 0, from its root node: 1 GiB/s, sequential, for 12 s.
+    await page.locator('[data-tree="0"] [data-ldev="0"]').click();
+    await page.locator('[data-action="workload-here"]').click();
+    await page.locator('[data-field="workload-rate"]').fill('1024');
+    await page.locator('[data-field="workload-seconds"]').fill('12');
+    await page.locator('[data-panel="host-io"] input[type="checkbox"]').uncheck();
+    await page.locator('[data-action="workload-start"]').click();
+    await page.locator('[data-workload-state="running"]').waitFor({ timeout: UI_WAIT });
+
+    await server.advance(3); // 3 GiB overwritten: their old data is kept in pool 1
+    await pairShows(page, '0,0', 'PFUS');
+    await pairShows(page, '0,1', 'PFUS');
+    await pairShows(page, '2,0', 'PFUL');
+    await said(page, '0,0', 'pool over its warning threshold');
+    await server.advance(3);
+    await page.locator('[data-pool="1"][data-pool-status="POLF"]').waitFor({ timeout: UI_WAIT });
+    await server.advance(6);
+    await poolShows(page, 1, 100, 'POLF');
+    for (const id of ['0,0', '0,1', '1,0', '2,0']) await pairShows(page, id, 'PSUE');
+    await said(page, '0,0', 'the pool is full');
+    await page.screenshot({ path: `${SHOTS}/lesson-pool-full.png`, animations: 'disabled' });
+
+    // Recovery: resync LDEV 0's snapshot group frees what its snapshots kept; the pool is back at 65 %.
+    await pick(page, '0,0');
+    await page.locator('[data-action="group-resync"]').click();
+    await server.advance(1);
+    await poolShows(page, 1, 65, 'POLN');
+    await server.advance(3);
+    await pairShows(page, '0,0', 'PAIR');
+    await pairShows(page, '0,1', 'PAIR');
+    // Or back to the start of the lesson.
+    await page.locator('[data-checkpoint="lesson-start"] [data-action="checkpoint-restore"]').click();
+    await pairShows(page, '0,0', 'PSUS');
+    await poolShows(page, 1, 65, 'POLN');
+  }, 60_000);
+});

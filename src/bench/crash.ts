@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     });
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
     process.stdout.write(`\n${r.kills} kills in ${((performance.now() - started) / 1000).toFixed(0)} s: ${r.acked} jobs acknowledged, ${r.answered} requests answered, ` +
-      `${r.cut} cut by a kill, ${r.pendingAtRestart} jobs/transitions pending at the restarts; restart median ${med(r.restartMs).toFixed(0)} ms, settle median ${med(r.settleMs).toFixed(0)} ms; ` +
+      `${r.cut} cut by a kill, ${r.pendingAtKill} jobs/transitions pending at the kills (${r.pendingAtRestart} still at the restarts); restart median ${med(r.restartMs).toFixed(0)} ms, settle median ${med(r.settleMs).toFixed(0)} ms; ` +
       `${r.pairsAtEnd} pairs and ${r.jobsAtEnd} job records at the end\n`);
     for (const p of r.problems) process.stdout.write(`PROBLEM ${p}\n`);
     process.stdout.write(`${r.problems.length} problems\n`);

@@ -46,7 +46,9 @@ export interface CrashReport {
   restartMs: number[];
   /** After each restart: ms until every job and timed transition was done. */
   settleMs: number[];
-  /** Jobs and timed pair transitions the kills interrupted (pending when the restarted server was ready), summed. */
+  /** Jobs and timed pair transitions the kills interrupted (pending in the file the killed server left), summed. */
+  pendingAtKill: number;
+  /** Of those, the ones still pending when the restarted server was ready (the others fell due during the restart). */
   pendingAtRestart: number;
   pairsAtEnd: number;
   jobsAtEnd: number;
@@ -131,7 +133,7 @@ export async function crashRun(o: CrashOptions): Promise<CrashReport> {
   writeFileSync(timingFile, JSON.stringify(scaledTiming(REALISTIC, o.timeScale ?? 20)));
   const args = ['--db', dbFile, '--fixture', fixtureFile, '--http-port', '0', '--https-port', 'off', '--host', '127.0.0.1',
     '--clock', 'real', '--timing', timingFile, '--seed', String(o.seed ?? 1), '--log-level', 'silent'];
-  const report: CrashReport = { kills: 0, acked: 0, answered: 0, cut: 0, problems: [], restartMs: [], settleMs: [], pendingAtRestart: 0, pairsAtEnd: 0, jobsAtEnd: 0 };
+  const report: CrashReport = { kills: 0, acked: 0, answered: 0, cut: 0, problems: [], restartMs: [], settleMs: [], pendingAtKill: 0, pendingAtRestart: 0, pairsAtEnd: 0, jobsAtEnd: 0 };
   const acked = new Set<number>();
   const [lo, hi] = o.killAfterMs ?? [100, 700];
 
@@ -164,6 +166,7 @@ export async function crashRun(o: CrashOptions): Promise<CrashReport> {
       alive = false;
       await Promise.all(clients);
       report.kills++;
+      report.pendingAtKill += pendingIn(dbFile);
 
       const t0 = performance.now();
       server = await spawnReady(o.main, args, READY, { cwd: o.dir, timeoutMs: 30_000 });
@@ -195,19 +198,24 @@ export async function crashRun(o: CrashOptions): Promise<CrashReport> {
   return report;
 }
 
+/** Jobs not yet completed plus pairs in a timed phase, as the file holds them now. */
+function pendingIn(dbFile: string): number {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT (SELECT COUNT(*) FROM jobs WHERE completed_at IS NULL) + (SELECT COUNT(*) FROM pairs WHERE phase IS NOT NULL)').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
 /** Waits (polling the file) until no job is pending and no pair is in a timed phase. */
 async function settled(dbFile: string, timeoutMs: number): Promise<{ ok: boolean; ms: number; firstPending: number }> {
   const t0 = performance.now();
   let firstPending = -1;
   while (performance.now() - t0 < timeoutMs) {
-    const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-    try {
-      const pending = db.prepare('SELECT (SELECT COUNT(*) FROM jobs WHERE completed_at IS NULL) + (SELECT COUNT(*) FROM pairs WHERE phase IS NOT NULL)').pluck().get() as number;
-      if (firstPending < 0) firstPending = pending;
-      if (pending === 0) return { ok: true, ms: performance.now() - t0, firstPending };
-    } finally {
-      db.close();
-    }
+    const pending = pendingIn(dbFile);
+    if (firstPending < 0) firstPending = pending;
+    if (pending === 0) return { ok: true, ms: performance.now() - t0, firstPending };
     await sleep(50);
   }
   return { ok: false, ms: performance.now() - t0, firstPending };

@@ -25,7 +25,7 @@ describe('crash: kill -9 during jobs, restart on the same file', () => {
       // Not vacuous: jobs were acknowledged and requests were in flight when the server died.
       expect(r.acked).toBeGreaterThan(KILLS * 5);
       expect(r.jobsAtEnd).toBeGreaterThan(0);
-      expect(r.pendingAtRestart).toBeGreaterThan(0);
+      expect(r.pendingAtKill).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

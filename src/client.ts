@@ -27,6 +27,10 @@ export class ControlClientError extends Error {
 export interface Health {
   status: 'ready' | 'starting'; version: string; fixture: string | null; arrays: string[]; clock: ClockState; timing: string;
   faults: number; checkpoints: number; held: number; seed: number | null;
+  /** What the emulator started from: loaded from a fixture or resumed from its database (newer emulators). */
+  start?: { state: 'loaded' | 'resumed'; fixture: string | null; db: string; fresh: boolean; counts: { arrays: number; ldevs: number; pairs: number }; note?: string };
+  /** Arrays, LDEVs and pairs now (newer emulators). */
+  counts?: { arrays: number; ldevs: number; pairs: number };
   [more: string]: unknown;
 }
 export interface ClockState { mode: 'real' | 'manual'; speed: number; time: string; epochMs: number }

@@ -227,6 +227,8 @@ export function createEngine(opts: EngineOptions = {}) {
     setLog(l: Logger) { log = l; },
     /** Arrays, LDEVs and pairs now. */
     counts: () => countState(db),
+    /** The fixture the state now in the database came from (a reset or checkpoint restore moves it); null if unrecorded. */
+    origin: (): string | null => readOrigin(db)?.name ?? null,
     pairHooks: noPairs as PairHooks,
     get fixture() { return fixture; },
     get timing() { return timing; },

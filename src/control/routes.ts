@@ -170,20 +170,25 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
 
     app.get('/state', {
       schema: doc('exportState', ['state'], 'Export the model', 'Every table as rows of column → value. The document is a fixture: --fixture <file> or POST reset {"fixture": <document>} loads it back. ' +
-        'Passwords and session tokens show as `<redacted>`.',
+        'Passwords and session tokens show as `<redacted>` unless the emulator runs with `--control-token` and `secrets=true` is asked.',
       {
-        200: ok('state export', StateExportSchema), 400: err('`badRequest`: no such table', 'badRequest', 'no table "nope" (tables: meta, arrays, users, sessions, pools, ldevs, …)'),
+        200: ok('state export', StateExportSchema), 400: err('`badRequest`: no such table, or a secrets value that is not true or false', 'badRequest', 'no table "nope" (tables: meta, arrays, users, sessions, pools, ldevs, …)'),
         404: err('`notFound`: no such array', 'notFound', 'no array 999999999999'),
       },
       {
         querystring: {
           type: 'object',
-          properties: { storageDeviceId: { type: 'string', description: 'one array only' }, tables: { type: 'string', description: 'comma-separated table names' } },
+          properties: {
+            storageDeviceId: { type: 'string', description: 'one array only' }, tables: { type: 'string', description: 'comma-separated table names' },
+            secrets: { type: 'boolean', description: 'true: passwords and session tokens as they are (only with --control-token; without it they stay redacted)' },
+          },
         },
       }),
     }, async (req) => {
-      const q = req.query as { storageDeviceId?: string; tables?: string };
-      return model.exportState({ storageDeviceId: q.storageDeviceId, tables: q.tables?.split(',').map((t) => t.trim()).filter(Boolean) });
+      const q = req.query as { storageDeviceId?: string; tables?: string; secrets?: boolean };
+      // Secrets leave only to a caller that proved it holds the control token.
+      const secrets = Boolean(opts.token) && q.secrets === true;
+      return model.exportState({ storageDeviceId: q.storageDeviceId, tables: q.tables?.split(',').map((t) => t.trim()).filter(Boolean), secrets });
     });
 
     // ---- checkpoints ----
@@ -235,12 +240,12 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
     app.post('/arrays', {
       bodyLimit: FIXTURE_BODY_BYTES,
       schema: doc('createArray', arTags, 'Create an array', 'Loads an array section of a fixture (the first, or `from`: its storageDeviceId, serial or index) or an inline ' +
-        '`array` under its own storage id: given, derived from `serialNumber`, or the next free serial after the fixture\'s. Lets parallel test files each own an array.',
+        '`array` under its own storage id: given, derived from `serialNumber`, or the next free serial after the fixture\'s. Lets parallel test files each own an array; at most 64 arrays at once.',
       {
         201: ok('created', ArrayInfoSchema),
         400: err('`badRequest`: an invalid array section, model, serialNumber or storageDeviceId; `badFixture`: an invalid fixture', 'badRequest', 'storageDeviceId must be 12 digits'),
         404: err('`fixtureNotFound`: no such fixture; `notFound`: the fixture has no such array', 'notFound', 'fixture "default" has no array no-such-array'),
-        409: err('`conflict`: the storage id is in use', 'conflict', 'array 936000123456 already exists'),
+        409: err('`conflict`: the storage id is in use; `limitReached`: 64 arrays are emulated already', 'conflict', 'array 936000123456 already exists'),
       },
       {
         body: obj({

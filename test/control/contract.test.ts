@@ -72,6 +72,13 @@ describe('control-plane contract: every answer of a run that calls every route i
     const exported = (await expectStatus(200, 'get', '/state')).body;
     await expectStatus(200, 'get', `/state?storageDeviceId=${SID}&tables=ldevs,pools`);
     await expectStatus(400, 'get', '/state?tables=nope');
+    await expectStatus(400, 'get', '/state?secrets=maybe');
+    // Secrets only to a caller holding the control token: without one configured they stay redacted.
+    expect((await expectStatus(200, 'get', '/state?tables=users&secrets=true')).body.tables.users[0].password).toBe('<redacted>');
+    const full = await call('get', '/state?tables=users&secrets=true', undefined, { Authorization: 'Bearer s3cret' }, tok);
+    expect([full.status, full.body.tables.users[0].password]).toEqual([200, 'raid-maintenance']);
+    const redacted = await call('get', '/state?tables=users', undefined, { Authorization: 'Bearer s3cret' }, tok);
+    expect(redacted.body.tables.users[0].password).toBe('<redacted>');
     await expectStatus(404, 'get', '/state?storageDeviceId=999999999999');
     // An array loaded from a state export has no fixture section to go back to on its own.
     await expectStatus(200, 'post', '/reset', { fixture: exported });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { buildApp, type App, type AppOptions } from '../src/app.js';
+import { recordServer } from './contract/contract.js';
 
 export const SID = '936000123456';
 export const V1 = '/ConfigurationManager/v1';
@@ -21,6 +22,8 @@ export interface TestApp extends App {
  */
 export async function startApp(opts: AppOptions = {}): Promise<TestApp> {
   const built = await buildApp({ db: ':memory:', clock: 'manual', startTime: Date.UTC(2026, 0, 5, 10, 0, 0), seed: 1, ...opts });
+  // Every answer is held to the OpenAPI document after the test file (test/contract/setup.ts).
+  recordServer(built.app.server);
   const http = request(built.app.server);
   const login = await http.post(`${OBJ}/sessions`).auth('maintenance', 'raid-maintenance').set('Content-Type', 'application/json');
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OBJ, SCOPED, SID, V1, startApp, type TestApp } from './support.js';
 
+/** The operationId of the storage-scoped twin: `splitSnapshotViaPut` → `splitSnapshotInStorageViaPut`. */
+const scopedId = (id: string) => id.replace(/(ViaPut)?$/, 'InStorage$1');
+
 /** Makes a scoped body comparable with an embedded one. */
 const unscope = (v: unknown) => JSON.parse(JSON.stringify(v).split(`/storages/${SID}`).join(''));
 
@@ -10,7 +13,7 @@ describe('URL forms and body tolerance', () => {
 
   it('every objects route is served embedded and storage-scoped, every services route in both forms', async () => {
     t = await startApp();
-    const doc = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    const doc = t.app.swagger() as { paths: Record<string, Record<string, { operationId?: string }>> };
     const paths = Object.keys(doc.paths);
     const objects = paths.filter((p) => p.startsWith(`${OBJ}/`) && !p.startsWith(`${OBJ}/storages`));
     expect(objects.length).toBeGreaterThanOrEqual(7);
@@ -18,10 +21,19 @@ describe('URL forms and body tolerance', () => {
       const twin = p.replace(`${OBJ}/`, `${OBJ}/storages/{storageDeviceId}/`);
       expect(paths, `storage-scoped twin of ${p}`).toContain(twin);
       expect(Object.keys(doc.paths[twin]!).sort(), `methods of ${twin}`).toEqual(Object.keys(doc.paths[p]!).sort());
+      // One operation in two forms: the twin's operationId is the embedded one's with `InStorage` (before `ViaPut`).
+      for (const [method, op] of Object.entries(doc.paths[p]!)) {
+        expect(doc.paths[twin]![method]!.operationId, `${method} ${twin}`).toBe(scopedId(op.operationId!));
+      }
     }
     for (const p of paths.filter((x) => x.startsWith(`${V1}/services/`))) {
-      expect(paths, `storage-scoped twin of ${p}`).toContain(p.replace(`${V1}/services/`, `${V1}/{storageDeviceId}/services/`));
+      const twin = p.replace(`${V1}/services/`, `${V1}/{storageDeviceId}/services/`);
+      expect(paths, `storage-scoped twin of ${p}`).toContain(twin);
+      for (const [method, op] of Object.entries(doc.paths[p]!)) expect(doc.paths[twin]![method]!.operationId).toBe(scopedId(op.operationId!));
     }
+    // PUT twins of PATCH (objects) and POST (actions) keep their own id.
+    expect(doc.paths[`${OBJ}/ldevs/{ldevId}`]!.put!.operationId).toBe('modifyLdevViaPut');
+    expect(doc.paths[`${OBJ}/snapshots/{snapshotId}/actions/split/invoke`]!.put!.operationId).toBe('splitSnapshotViaPut');
   });
 
   it('reads answer the same in both forms', async () => {

@@ -19,6 +19,12 @@ export const isScopedUrl = (url: string) => url.startsWith(SCOPED_OBJECTS) || ur
 type Schema = Record<string, unknown>;
 type RouteSchemaDef = { schema: Schema; url: string; method: string; httpPart?: string; httpStatus?: string; contentType?: string };
 
+/**
+ * Test seam: the contract test observes every schema-serialised answer and compares it with the object the handler
+ * sent, so a field fast-json-stringify dropped or converted fails a test. Unset in production (one property read).
+ */
+export const serializationProbe: { observe?: (url: string, status: string, input: unknown, output: string) => void } = {};
+
 const buildAjv = AjvCompiler();
 const buildFjs = SerializerSelector();
 const PASS = () => true;
@@ -53,7 +59,11 @@ export const schemaController: FastifyServerOptions['schemaController'] = {
         const ref = typeof def.schema?.$ref === 'string' ? def.schema.$ref.replace(/#$/, '') : '';
         if (!def.url.startsWith(`${CM}/`) || !String(def.httpStatus).startsWith('2') || !FAST_SERIALIZED.has(ref)) return JSON.stringify;
         let fn: ((v: unknown) => string) | null = null;
-        return (v: unknown) => (fn ??= compile({ ...def, schema: withoutRequired(def.schema) as Schema }))(v);
+        return (v: unknown) => {
+          const text = (fn ??= compile({ ...def, schema: withoutRequired(def.schema) as Schema }))(v);
+          serializationProbe.observe?.(def.url, def.httpStatus!, v, text);
+          return text;
+        };
       };
     },
   } as never,
@@ -86,7 +96,7 @@ const DESCRIPTION = 'The Hitachi VSP Configuration Manager REST API as the vsp-e
   '**URL forms.** Every `/ConfigurationManager/v1/objects/...` operation is also served storage-scoped, ' +
   '`/ConfigurationManager/v1/objects/storages/{storageDeviceId}/...` (as Cinder sends it), and every ' +
   '`/v1/services/...` operation as `/v1/{storageDeviceId}/services/...`; the scoped twin has the same operationId ' +
-  'with `InStorage` appended. An unknown storage id is 404.\n\n' +
+  'with `InStorage` appended (before `ViaPut`). An unknown storage id is 404.\n\n' +
   '**PUT.** PUT is accepted wherever PATCH is (objects) and wherever POST is (`actions/*/invoke`); its operationId ' +
   'ends in `ViaPut`.\n\n' +
   '**Tolerance.** Composite ids take a literal comma or `%2C`; trailing slashes, numeric strings, empty or `null` ' +

@@ -7,7 +7,8 @@
 
 # ---- build: install every dependency (better-sqlite3 compiles when no prebuilt binary fits), compile TypeScript,
 # then drop the dev dependencies so the runtime stage can take node_modules as it is (same base image, same ABI).
-FROM node:20-slim AS build
+# Node 24 (LTS): Node 20 reached its end of life on 2026-04-30; CI runs the suite on 20, 22 and 24.
+FROM node:24-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -25,7 +26,7 @@ RUN npm ci --no-audit --no-fund \
 
 # ---- runtime: production dependencies, the compiled emulator (with the web view in dist/web) and its fixtures; runs as
 # the unprivileged `node` user.
-FROM node:20-slim
+FROM node:24-slim
 # The database and the TLS certificate go to the volume; flags given to `docker run` add to these (flags win).
 # Outside a container the emulator listens on 127.0.0.1 only; in one it must listen on every interface, or a published
 # port reaches nothing. The control plane and web view are then open to whoever reaches the published ports: publish

@@ -34,7 +34,9 @@ const contentLength = (req: FastifyRequest): number | undefined => {
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 };
 
-const isControl = (url: string) => url === '/emulator' || url.startsWith('/emulator/');
+/** The emulator's own pages and documents (control plane, web view, /docs, /openapi.json): not requests to an array. */
+const EMULATOR_OWN = /^\/(?:emulator|docs|openapi\.json)(?:[/?]|$)/;
+const isControl = (url: string) => EMULATOR_OWN.test(url);
 const pathOf = (url: string) => {
   const p = url.split('?')[0]!;
   try { return decodeURIComponent(p); } catch { return p; }

@@ -24,9 +24,13 @@ describe('journal', () => {
     });
     await t.http.post(`${OBJ}/sessions`).auth('maintenance', 'raid-maintenance');
     expect((await entries())[1]).toMatchObject({ requestHeaders: expect.objectContaining({ authorization: 'Basic <redacted>' }), userId: 'maintenance', status: 200 });
-    // The control plane itself is not journaled.
+    // The emulator's own pages are not journaled: the control plane, /docs, the documents. A mistyped URL is.
     await t.http.get(`${EMU}/clock`);
+    await t.http.get('/docs/vsp-rest-api.json');
+    await t.http.get('/openapi.json');
     expect(await entries()).toHaveLength(2);
+    await t.http.get('/docsx');
+    expect((await entries()).map((x) => x.path)).toEqual([`${OBJ}/ldevs`, `${OBJ}/sessions`, '/docsx']);
   });
 
   it('records a pair list answered from SQL-rendered bytes as JSON, like any other JSON answer', async () => {

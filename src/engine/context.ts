@@ -4,7 +4,7 @@ import { modelFacts, type ModelFacts } from '../domain/models.js';
 import { checkTiming, mergeTiming, PROFILES, REALISTIC, type TimingProfile } from '../domain/timing.js';
 import { rmSync } from 'node:fs';
 import { createMeta, openDb, type Db, type Meta } from '../store/db.js';
-import { countState, readOrigin, type StateCounts } from '../store/origin.js';
+import { countState, originNameOf, readOrigin, type StateCounts } from '../store/origin.js';
 import { FIXTURES_DIR, loadFixture, parseDataFile, readFixture, validateFixture, type Fixture } from '../store/fixture.js';
 import { createJobStore, type JobStore } from '../store/jobs.js';
 import { createResourceStore, type ResourceStore } from '../store/resources.js';
@@ -182,7 +182,7 @@ export function createEngine(opts: EngineOptions = {}) {
       }
     }
     if (held && origin && opts.fixture !== undefined) {
-      const asked = fixture.name ?? (typeof opts.fixture === 'string' ? opts.fixture : 'inline');
+      const asked = originNameOf(fixture);
       if (asked !== origin.name) throw new FixtureMismatchError(dbPath, origin.name, asked, countState(db));
     }
   } catch (e) {
@@ -207,7 +207,7 @@ export function createEngine(opts: EngineOptions = {}) {
   if (!held) loadFixture(db, res, fixture);
   refreshArrays();
   const startInfo: StartInfo = {
-    state: held ? 'resumed' : 'loaded', fixture: held ? origin?.name ?? null : fixture.name ?? 'inline', db: dbPath, fresh,
+    state: held ? 'resumed' : 'loaded', fixture: held ? origin?.name ?? null : originNameOf(fixture), db: dbPath, fresh,
     counts: countState(db), ...(note ? { note } : held && !origin ? { note: 'the database does not record its fixture (made by an older version)' } : {}),
   };
 

@@ -13,7 +13,7 @@ import type { ResourceStore } from './resources.js';
 import { loadRows, type Row } from './snapshot.js';
 import { loadFixturePairs, type PairSpec } from './pairs.js';
 import { seedFixtureContent } from './fixtureContent.js';
-import { recordOrigin } from './origin.js';
+import { originNameOf, recordOrigin } from './origin.js';
 
 /**
  * The declarative fixture format: arrays with their users, pools, LDEVs, ports, host groups, WWNs, iSCSI names
@@ -300,13 +300,13 @@ export function loadFixture(db: Db, res: ResourceStore, fx: Fixture, passwordFor
   if (isStateExport(fx)) {
     db.transaction(() => {
       loadRows(db, unredactRows(fx.tables, passwordFor));
-      recordOrigin(db, fx.name ?? 'state-export'); // after the rows: the export's own meta names the fixture it came from
+      recordOrigin(db, originNameOf(fx)); // the fixture the exported state came from, when the export says
     })();
     return fx.arrays.map(storageDeviceIdOf);
   }
   const sids: string[] = [];
   db.transaction(() => {
-    recordOrigin(db, fx.name ?? 'inline');
+    recordOrigin(db, originNameOf(fx));
     for (const a of fx.arrays) {
       const sid = loadArray(res, a, fx.users ?? []);
       sids.push(sid);

@@ -6,9 +6,6 @@ import type { Db } from './db.js';
  * and a `--fixture` that disagrees with it is refused instead of being silently ignored.
  */
 
-/** The meta key holding the origin (JSON). */
-export const ORIGIN_KEY = 'fixture_origin';
-
 export interface FixtureOrigin {
   /** The fixture's name (`default`, `training-first-snapshot`, the `name:` of a file, `inline`). */
   name: string;
@@ -18,20 +15,23 @@ export interface StateCounts { arrays: number; ldevs: number; pairs: number }
 
 /** Records the fixture a load just put in the database (inside the caller's transaction). */
 export function recordOrigin(db: Db, name: string): void {
-  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-    .run(ORIGIN_KEY, JSON.stringify({ name } satisfies FixtureOrigin));
+  db.prepare('DELETE FROM fixture_origin').run();
+  db.prepare('INSERT INTO fixture_origin (name) VALUES (?)').run(name);
 }
 
 /** The recorded origin; null for a database made before origins were recorded (or by hand). */
 export function readOrigin(db: Db): FixtureOrigin | null {
-  const raw = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(ORIGIN_KEY) as string | undefined;
-  if (raw === undefined) return null;
-  try {
-    const o = JSON.parse(raw) as Partial<FixtureOrigin>;
-    return typeof o.name === 'string' ? { name: o.name } : null;
-  } catch {
-    return null;
-  }
+  const name = db.prepare('SELECT name FROM fixture_origin LIMIT 1').pluck().get() as string | undefined;
+  return name === undefined ? null : { name };
+}
+
+/**
+ * The origin a fixture gives the state it loads: its name, except for a state export (GET /emulator/v1/state), whose
+ * rows say which fixture the exported state came from (so loading an export back keeps that origin).
+ */
+export function originNameOf(fx: { name?: string; tables?: Record<string, Array<Record<string, unknown>>> }): string {
+  const carried = fx.tables?.fixture_origin?.[0]?.name;
+  return typeof carried === 'string' ? carried : fx.name ?? 'inline';
 }
 
 /** Arrays, defined LDEVs and Thin Image pairs the database holds. */

@@ -193,4 +193,8 @@ CREATE TABLE IF NOT EXISTS io_workloads (
   PRIMARY KEY (sid, id)
 );
 CREATE INDEX IF NOT EXISTS io_workloads_due ON io_workloads (next_at) WHERE next_at IS NOT NULL;
+
+-- The fixture the state came from (one row; written by every fixture load, so resets and checkpoint restores move it).
+-- Added without a version bump: an older database gains the empty table and says its origin is unrecorded.
+CREATE TABLE IF NOT EXISTS fixture_origin (name TEXT NOT NULL);
 `;

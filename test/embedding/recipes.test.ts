@@ -35,8 +35,8 @@ describe.concurrent('recipes', () => {
     expect(r.code, r.out).toBe(0);
   }, RECIPE_MS);
 
-  it('node:test: node --test examples/node-test/ passes', async () => {
-    const r = await sh(process.execPath, ['--test', 'examples/node-test/']);
+  it('node:test: node --test examples/node-test/snapshots.test.mjs passes', async () => {
+    const r = await sh(process.execPath, ['--test', 'examples/node-test/snapshots.test.mjs']);
     expect(r.out).toMatch(/# pass 2\n# fail 0/);
     expect(r.code, r.out).toBe(0);
   }, RECIPE_MS);

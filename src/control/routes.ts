@@ -137,9 +137,10 @@ export function controlRoutes(ctl: ControlPlane, opts: ControlPlaneOptions) {
         { 200: ok('ready', HealthSchema), 503: ok('starting: the fixture is not loaded yet (same body, status `starting`)', HealthSchema, HEALTH_STARTING) }, { public: true }),
     }, async (_req, reply) => {
       const body = {
-        status: ctl.ready ? 'ready' : 'starting', version: opts.version, fixture: engine.fixture.name ?? null,
+        status: ctl.ready ? 'ready' : 'starting', version: opts.version, fixture: engine.origin() ?? engine.fixture.name ?? null,
         arrays: [...engine.arrays.keys()], clock: clockView(), timing: engine.timing.name,
         faults: faults.all().filter((r) => faults.active(r)).length, checkpoints: model.checkpointCount(), held: ctl.holds.size, seed: ctl.seed,
+        start: engine.startInfo, counts: engine.counts(),
       };
       return reply.code(ctl.ready ? 200 : 503).send(body);
     });

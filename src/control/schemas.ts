@@ -37,6 +37,9 @@ export const ClockSchema = name('Clock', rec({
   epochMs: int('the same instant in milliseconds since 1970'),
 }), { mode: 'manual', speed: 1, time: '2026-01-05T10:00:00.000Z', epochMs: 1767607200000 });
 
+const StateCounts = rec({ arrays: int('arrays'), ldevs: int('defined LDEVs'), pairs: int('Thin Image pairs') });
+const startExample = { state: 'loaded', fixture: 'default', db: ':memory:', fresh: false, counts: { arrays: 1, ldevs: 4, pairs: 0 } };
+
 export const HealthSchema = name('Health', rec({
   status: { type: 'string', enum: ['ready', 'starting'], description: 'ready (200) once the fixture is loaded and the server listens; starting (503) before' },
   version: string('the emulator\'s version'),
@@ -48,10 +51,16 @@ export const HealthSchema = name('Health', rec({
   checkpoints: int('checkpoints kept'),
   held: int('requests held by latency faults'),
   seed: orNull(int('the seed of tokens and generated names (null: random)')),
+  start: rec({
+    state: { type: 'string', enum: ['loaded', 'resumed'], description: 'loaded from a fixture, or resumed from the database' },
+    fixture: orNull(string('the fixture the state came from')), db: string('--db'), fresh: bool('the database was discarded first (--fresh)'),
+    counts: StateCounts, note: string('why the origin is unknown, or what --fresh did'),
+  }, ['note'], { description: 'how this process started' }),
+  counts: StateCounts,
 }), {
   status: 'ready', version: '0.1.0', fixture: 'default', arrays: ['936000123456'],
   clock: { mode: 'manual', speed: 1, time: '2026-01-05T10:00:00.000Z', epochMs: 1767607200000 },
-  timing: 'realistic', faults: 0, checkpoints: 0, held: 0, seed: 1,
+  timing: 'realistic', faults: 0, checkpoints: 0, held: 0, seed: 1, start: startExample, counts: { arrays: 1, ldevs: 4, pairs: 0 },
 });
 
 export const OpenApiDocumentSchema = name('OpenApiDocument', {
@@ -306,5 +315,5 @@ export const WorkloadListSchema = name('WorkloadList', dataOf(WorkloadSchema, 'w
 export const HEALTH_STARTING = {
   status: 'starting', version: '0.1.0', fixture: 'default', arrays: ['936000123456'],
   clock: { mode: 'manual', speed: 1, time: '2026-01-05T10:00:00.000Z', epochMs: 1767607200000 },
-  timing: 'realistic', faults: 0, checkpoints: 0, held: 0, seed: 1,
+  timing: 'realistic', faults: 0, checkpoints: 0, held: 0, seed: 1, start: startExample, counts: { arrays: 1, ldevs: 4, pairs: 0 },
 };

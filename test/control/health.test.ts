@@ -32,7 +32,15 @@ describe('control plane: health, version header, OpenAPI, switches', () => {
       status: 'ready', version: VERSION, fixture: 'default', arrays: [SID],
       clock: { mode: 'manual', speed: 1, time: '2026-01-05T10:00:00.000Z', epochMs: Date.UTC(2026, 0, 5, 10, 0, 0) },
       timing: 'realistic', faults: 0, checkpoints: 0, held: 0, seed: 1,
+      start: { state: 'loaded', fixture: 'default', db: ':memory:', fresh: false, counts: { arrays: 1, ldevs: 4, pairs: 0 } },
+      counts: { arrays: 1, ldevs: 4, pairs: 0 },
     });
+    // counts follow the model; start stays what this process started from.
+    expect((await t.http.post(`${OBJ}/ldevs`).set(t.auth).send({ ldevId: 50, poolId: 0, byteFormatCapacity: '1G' })).status).toBe(202);
+    t.advance(60);
+    const after = (await t.http.get(`${EMU}/health`)).body;
+    expect(after.counts).toEqual({ arrays: 1, ldevs: 5, pairs: 0 });
+    expect(after.start.counts).toEqual({ arrays: 1, ldevs: 4, pairs: 0 });
   });
 
   it('every response carries x-vsp-emulator: API, errors, 404, 405, bad URLs and the control plane', async () => {

@@ -1,5 +1,6 @@
 import type { RouteOptions } from 'fastify';
 import { REFUSAL_MESSAGES } from '../http/gate.js';
+import { sortKeys, type Json } from '../http/routes/openapi.js';
 
 /**
  * The control plane's own OpenAPI 3.1 document, built from the routes as registered: each route's schema (the one
@@ -9,7 +10,6 @@ import { REFUSAL_MESSAGES } from '../http/gate.js';
  * and committed as openapi/control-plane.json.
  */
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Schema = Record<string, unknown>;
 
 /** One answer of a route: its description, the body schema (none for 204) and an example taken from a real answer. */
@@ -131,17 +131,6 @@ const SHARED_RESPONSES = {
   FixtureTooLarge: errorAnswer('`payloadTooLarge`: the body is larger than 8 MiB.', 413),
   UnsupportedMediaType: errorAnswer('`unsupportedMediaType`: a body must be sent as `Content-Type: application/json` (or `application/<x>+json`).', 415),
 };
-
-/** A deep copy with object keys in sorted order, so the document is byte-stable whatever the route order. */
-function sortKeys(v: Json): Json {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') {
-    const out: { [k: string]: Json } = {};
-    for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]!);
-    return out;
-  }
-  return v;
-}
 
 /** Replaces named schemas by `$ref`s (collecting them into `schemas`), deep-copying everything else. */
 function withRefs(v: unknown, schemas: Record<string, unknown>, root = false): unknown {

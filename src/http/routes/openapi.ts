@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/** Deep copy with object keys in sorted order, so the document is byte-stable whatever the route order. */
-function sortKeys(v: Json): Json {
+/** Deep copy with object keys in sorted order, so a document is byte-stable whatever the route order (both documents use it). */
+export function sortKeys(v: Json): Json {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v && typeof v === 'object') {
     const out: { [k: string]: Json } = {};

@@ -2,13 +2,12 @@ import type { Engine } from '../engine/context.js';
 import { modelFacts } from '../domain/models.js';
 import type { TimingProfile } from '../domain/timing.js';
 import {
-  FixtureError, REDACTED, STATE_FORMAT, isStateExport, loadArray, loadFixture, readNamedFixture, storageDeviceIdOf, validateArraySpec,
+  FixtureError, REDACTED, STATE_FORMAT, isStateExport, loadArraySection, loadFixture, readNamedFixture, storageDeviceIdOf, validateArraySpec,
   validateFixture, type ArraySpec, type Fixture, type PasswordSource, type UserSpec,
 } from '../store/fixture.js';
 import {
   attachScratch, clearTable, dropSaved, dumpTable, listTables, restoreTables, saveTables, SCRATCH, type Row, type TableInfo,
 } from '../store/snapshot.js';
-import { loadFixturePairs, type PairSpec } from '../store/pairs.js';
 import { VERSION } from '../version.js';
 import { badRequest, conflict, ControlError, notFound } from './errors.js';
 
@@ -80,9 +79,8 @@ export function createModelControl({ engine, releaseHeld }: ModelDeps) {
   const tablesExcept = (keep: ReadonlySet<string>) => listTables(db).filter((t) => !keep.has(t.name));
 
   /** One array section of a fixture, with its pairs (as loadFixture does per array), under `sid`. */
-  function loadSection(spec: ArraySpec, users: UserSpec[], sid: string): void {
-    loadArray(engine.res, spec, users, sid);
-    if (Array.isArray(spec.pairs)) loadFixturePairs(db, sid, spec.pairs as PairSpec[], (id) => engine.res.ldevExists(sid, id));
+  function loadSection(spec: ArraySpec, users: UserSpec[], sid: string, fixtureName: string): void {
+    loadArraySection(db, engine.res, spec, users, { name: fixtureName, fidelity: engine.fixture.fidelity }, sid);
   }
 
   function readMeta(): Map<string, string | undefined> {
@@ -194,7 +192,7 @@ export function createModelControl({ engine, releaseHeld }: ModelDeps) {
     releaseHeld(sid);
     db.transaction(() => {
       for (const t of tablesExcept(keep)) if (t.hasSid) clearTable(db, t, sid);
-      loadSection(origin.spec, origin.users, sid);
+      loadSection(origin.spec, origin.users, sid, origin.fixtureName);
     })();
     engine.reloaded();
     return origin;
@@ -355,7 +353,7 @@ export function createModelControl({ engine, releaseHeld }: ModelDeps) {
     spec.storageDeviceId = sid;
     try {
       validateArraySpec(spec, 'array');
-      db.transaction(() => { loadSection(spec, fx.users ?? [], sid!); })();
+      db.transaction(() => { loadSection(spec, fx.users ?? [], sid!, fx.name ?? 'inline'); })();
     } catch (e) {
       throw badRequest((e as Error).message);
     }

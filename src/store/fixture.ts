@@ -307,14 +307,20 @@ export function loadFixture(db: Db, res: ResourceStore, fx: Fixture, passwordFor
   const sids: string[] = [];
   db.transaction(() => {
     recordOrigin(db, originNameOf(fx));
-    for (const a of fx.arrays) {
-      const sid = loadArray(res, a, fx.users ?? []);
-      sids.push(sid);
-      if (a.pairs) loadFixturePairs(db, sid, a.pairs as PairSpec[], (id) => res.ldevExists(sid, id));
-      seedFixtureContent(db, sid, a, fx); // training fixtures: used capacity is written data (fixtureContent.ts)
-    }
+    for (const a of fx.arrays) sids.push(loadArraySection(db, res, a, fx.users ?? [], fx));
   })();
   return sids;
+}
+
+/**
+ * One array section of a fixture with everything it declares: the array, its pairs, and (training fixtures) the
+ * content its used capacity stands for. The whole load, a per-array reset and an array on demand all use it.
+ */
+export function loadArraySection(db: Db, res: ResourceStore, a: ArraySpec, users: UserSpec[], fx: Pick<Fixture, 'name' | 'fidelity'>, sidOverride?: string): string {
+  const sid = loadArray(res, a, users, sidOverride);
+  if (Array.isArray(a.pairs)) loadFixturePairs(db, sid, a.pairs as PairSpec[], (id) => res.ldevExists(sid, id));
+  seedFixtureContent(db, sid, a, fx); // training fixtures: used capacity is written data (fixtureContent.ts)
+  return sid;
 }
 
 export function loadArray(res: ResourceStore, a: ArraySpec, defaultUsers: UserSpec[] = [], sidOverride?: string): string {

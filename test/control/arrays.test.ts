@@ -99,5 +99,19 @@ describe('arrays on demand', () => {
     expect((await t.http.delete(`${EMU}/arrays/936000123457`)).status).toBe(204);
     expect((await t.http.post(`${EMU}/arrays`).send({})).status).toBe(201);
   }, 60_000);
+
+  it('an array on demand from a training fixture holds its written content, and so does a reset of that array alone', async () => {
+    const a = await t.http.post(`${EMU}/arrays`).send({ fixture: 'training-pool-full' });
+    expect(a.status).toBe(201);
+    const sid = a.body.storageDeviceId as string;
+    const fp = async (ldevId: number) => (await t.http.get(`${EMU}/io/fingerprint?storageDeviceId=${sid}&ldevId=${ldevId}&length=15G`)).body;
+    const pvol = await fp(0);
+    expect(pvol.nonZeroChunks).toBe(15 * 1024);
+    expect((await fp(10)).fingerprint).toBe(pvol.fingerprint); // its split S-VOL reads the same data
+    await t.http.post(`${EMU}/io/write`).send({ storageDeviceId: sid, ldevId: 0, offset: 0, length: '1G', seed: 7 });
+    expect((await fp(0)).fingerprint).not.toBe(pvol.fingerprint);
+    expect((await t.http.post(`${EMU}/reset`).send({ storageDeviceId: sid })).status).toBe(200);
+    expect(await fp(0)).toEqual(pvol);
+  });
 });
 

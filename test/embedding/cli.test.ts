@@ -72,6 +72,8 @@ describe.concurrent('the ready line says where the state came from', () => {
 
     const again = await start(['--https-port', 'off', '--db', db]);
     expect(again.line).toContain(' state=resumed fixture=training-first-snapshot ldevs=6 pairs=1 ');
+    // stderr and stdout are two pipes: the note written before the ready line may be read after it.
+    for (let i = 0; i < 100 && !again.err().includes('\n'); i++) await new Promise((r) => setTimeout(r, 20));
     expect(again.err()).toBe(`vsp-emulator: resumed ${db} (fixture training-first-snapshot: 1 array, 6 LDEVs, 1 pair); --fresh starts over from the fixture\n`);
     const health = await fetch(`http://127.0.0.1:${again.port}/emulator/v1/health`).then((r) => r.json());
     expect(health).toMatchObject({ status: 'ready', fixture: 'training-first-snapshot' });

@@ -28,6 +28,14 @@ mkdirSync(SHOTS, { recursive: true });
 const said = (p: Page, id: string, words: string) => p.locator(`[data-transition="${id}"]`, { hasText: words }).first().waitFor({ timeout: UI_WAIT });
 const poolShows = (p: Page, id: number, rate: number, status: string) =>
   p.locator(`[data-pool="${id}"][data-used-rate="${rate}"][data-pool-status="${status}"]`).waitFor({ timeout: UI_WAIT });
+/** Clicks an action and waits until the REST request it sends is answered: a click returns before its request goes. */
+async function act(p: Page, selector: string) {
+  await Promise.all([
+    p.waitForResponse((r) => r.url().includes('/ConfigurationManager/') && r.request().method() !== 'GET', { timeout: UI_WAIT }),
+    p.locator(selector).click(),
+  ]);
+}
+
 async function pick(p: Page, id: string) {
   await p.locator(`[data-pair="${id}"] .pill`).click();
   await p.locator(`[data-selected-pair="${id}"]`).waitFor({ timeout: UI_WAIT });
@@ -38,22 +46,22 @@ describe('training lessons in the web view', () => {
     server = await startUiServer({ fixture: 'training-first-snapshot' });
     page = await openUi(await chromium(), server, '/emulator/ui/', { width: 1280, height: 720 });
     await pick(page, '0,0');
-    await page.locator('[data-action="split"]').click();
+    await act(page, '[data-action="split"]');
     await server.advance(1);
     await pairShows(page, '0,0', 'PSUS');
     await said(page, '0,0', 'split: snapshot data stored');
 
-    await page.locator('[data-action="resync"]').click();
+    await act(page, '[data-action="resync"]');
     await server.advance(1);
     await pairShows(page, '0,0', 'COPY');
     await said(page, '0,0', 'resync started');
     await server.advance(3);
     await pairShows(page, '0,0', 'PAIR');
 
-    await page.locator('[data-action="split"]').click();
+    await act(page, '[data-action="split"]');
     await server.advance(1);
     await pairShows(page, '0,0', 'PSUS');
-    await page.locator('[data-action="restore"]').click();
+    await act(page, '[data-action="restore"]');
     await server.advance(1);
     await pairShows(page, '0,0', 'RCPY');
     await said(page, '0,0', 'restore started');
@@ -64,17 +72,17 @@ describe('training lessons in the web view', () => {
     // Create more: LDEV 0 as P-VOL (click the root), no S-VOL, then split it and assign one.
     await page.locator('[data-tree="0"] [data-ldev="0"]').click();
     await page.locator('[data-field="group"]').fill('lesson');
-    await page.locator('[data-action="create-pair"]').click();
+    await act(page, '[data-action="create-pair"]');
     await server.advance(1);
     await pairShows(page, '0,1', 'COPY');
     await server.advance(3);
     await pairShows(page, '0,1', 'PAIR');
     await pick(page, '0,1');
-    await page.locator('[data-action="split"]').click();
+    await act(page, '[data-action="split"]');
     await server.advance(1);
     await pairShows(page, '0,1', 'PSUS');
     await page.locator('[data-field="assign-svol"]').selectOption('12');
-    await page.locator('[data-action="assign"]').click();
+    await act(page, '[data-action="assign"]');
     await server.advance(2);
     await page.locator('[data-pair="0,1"] [data-svol="12"]').waitFor({ timeout: UI_WAIT });
     await page.screenshot({ path: `${SHOTS}/lesson-first-snapshot.png`, animations: 'disabled' });
@@ -98,7 +106,7 @@ describe('training lessons in the web view', () => {
 
     // Delete the cascade pair of the last layer: SMPP, then gone.
     await pick(page, '30,0');
-    await page.locator('[data-action="delete"]').click();
+    await act(page, '[data-action="delete"]');
     await server.advance(1);
     await pairShows(page, '30,0', 'SMPP');
     await server.advance(3);
@@ -106,7 +114,7 @@ describe('training lessons in the web view', () => {
 
     // The whole tree from its root.
     await page.locator('[data-tree="0"] [data-ldev="0"]').click();
-    await page.locator('[data-action="tree-delete"]').click();
+    await act(page, '[data-action="tree-delete"]');
     await server.advance(10);
     await page.locator('[data-tree="0"]').waitFor({ state: 'detached', timeout: UI_WAIT });
     await page.screenshot({ path: `${SHOTS}/lesson-cascade-clone.png`, animations: 'disabled' });
@@ -144,7 +152,7 @@ describe('training lessons in the web view', () => {
 
     // Recovery: resync LDEV 0's snapshot group frees what its snapshots kept; the pool is back at 65 %.
     await pick(page, '0,0');
-    await page.locator('[data-action="group-resync"]').click();
+    await act(page, '[data-action="group-resync"]');
     await server.advance(1);
     await poolShows(page, 1, 65, 'POLN');
     await server.advance(3);

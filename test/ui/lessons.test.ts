@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openUi, pageErrors, pairShows, SHOTS, startUiServer, UI_WAIT, type UiServer } from './support.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { fileChromium, openUi, pageErrors, pairShows, SHOTS, startUiServer, UI_WAIT, type UiServer } from './support.js';
 
 /**
  * Each training scenario's lesson, step by step as the README tells it, done in the page as a trainer does it
@@ -9,11 +9,10 @@ import { launchChromium, openUi, pageErrors, pairShows, SHOTS, startUiServer, UI
  * alone: the fixtures' volumes hold real data, so overwriting it fills the snapshot pool.
  */
 
-let launched: Promise<Browser> | null = null;
 let server: UiServer | null = null;
 let page: Page | null = null;
-const chromium = () => (launched ??= launchChromium());
-afterAll(async () => { await launched?.then((b) => b.close(), () => {}); });
+/** The file's chromium, launched by the first test; without chromium every test fails with how to install it. */
+const chromium = fileChromium();
 afterEach(async () => {
   if (page) {
     expect(pageErrors(page)).toEqual([]);

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openUi, pageErrors, pairShows, SHOTS, startUiServer, UI_WAIT, type UiServer } from './support.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { fileChromium, openUi, pageErrors, pairShows, SHOTS, startUiServer, UI_WAIT, type UiServer } from './support.js';
 
 /**
  * The web view in a classroom: every room size shows the trees and the selected pair in the first screen, no tree is
@@ -10,9 +10,8 @@ import { launchChromium, openUi, pageErrors, pairShows, SHOTS, startUiServer, UI
  * the page says so when the emulator is gone. Screenshots of each room land in test-results/ui/ (gitignored).
  */
 
-let launched: Promise<Browser> | null = null;
-const chromium = () => (launched ??= launchChromium());
-afterAll(async () => { await launched?.then((b) => b.close(), () => {}); });
+/** The file's chromium, launched by the first test; without chromium every test fails with how to install it. */
+const chromium = fileChromium();
 mkdirSync(SHOTS, { recursive: true });
 
 /** Rooms: CSS viewport and zoom (a 1366×768 screen at 125 % is a 1093×614 CSS viewport at device scale 1.25). */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll } from 'vitest';
 import { buildApp, type App, type AppOptions } from '../../src/app.js';
 
 /**
@@ -31,6 +32,13 @@ export async function launchChromium(): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** The test file's chromium: launched by the first test that asks, closed once the file is done. */
+export function fileChromium(): () => Promise<Browser> {
+  let launched: Promise<Browser> | null = null;
+  afterAll(async () => { await launched?.then((b) => b.close(), () => {}); });
+  return () => (launched ??= launchChromium());
 }
 
 export interface UiServer extends App {

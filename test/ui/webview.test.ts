@@ -1,20 +1,18 @@
 import { mkdirSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openUi, pageErrors, pairShows, startUiServer, UI_WAIT, type UiServer } from './support.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { fileChromium, openUi, pageErrors, pairShows, startUiServer, UI_WAIT, type UiServer } from './support.js';
 
 /**
  * The web view in a real browser (Debian's chromium): what an instructor sees and clicks. Each test starts its own
  * emulator (manual clock) and browser context; one chromium serves the whole file.
  */
 
-let launched: Promise<Browser> | null = null;
 let server: UiServer | null = null;
 let page: Page | null = null;
 
 /** The file's chromium, launched by the first test; without chromium every test fails with how to install it. */
-const chromium = () => (launched ??= launchChromium());
-afterAll(async () => { await launched?.then((b) => b.close(), () => {}); });
+const chromium = fileChromium();
 afterEach(async () => {
   if (page) {
     expect(pageErrors(page)).toEqual([]);

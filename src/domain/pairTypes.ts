@@ -59,6 +59,10 @@ export interface PairFacts extends PairMachineContext {
   dueAt: number | null;
   /** Set while a clone copy waits for one of the array's copy slots. */
   queuedAt: number | null;
+  /** Thin Image Advanced (redirect-on-write): `isRedirectOnWrite: true`, no `concordanceRate`. */
+  isRedirectOnWrite: boolean;
+  /** Virtual ms at which the TIA snapshot data retention period ends; null when none is set. */
+  retentionUntil: number | null;
 }
 
 /** The numeric limits of Thin Image (ref 5.4, 9). A fixture may override them (`fidelity.pairLimits`). */

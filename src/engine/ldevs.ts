@@ -119,6 +119,7 @@ export function registerLdevCommands(engine: Engine): void {
       extraAttrs: [], drMode, drStatus: drMode === 'disabled' ? 'DISABLED' : 'ENABLED', drs: p.drs ?? false,
       fullAlloc: p.fullAlloc ?? false, usedBlocks: p.fullAlloc ? p.blocks : 0, clprId: p.clprId ?? 0,
       mpBladeId: p.mpBladeId ?? ldevId % 2, resourceGroupId: 0, alua: p.isAluaEnabled ?? false, relocation: true,
+      parentLdevId: null,
     });
     return [`ldevs/${ldevId}`];
   });

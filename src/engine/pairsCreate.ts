@@ -87,6 +87,7 @@ export function createPairHandler(engine: Engine, core: PairCore) {
       snapshotGroupName: req.snapshotGroupName, snapshotPoolId: req.snapshotPoolId, status: 'COPY', ...r.context,
       isConsistencyGroup: verdict.isCtg, copySpeed: req.copySpeed, isDataReductionForceCopy: req.isDataReductionForceCopy,
       splitTime: null, isWrittenInSvol: false, phaseStart: null, dueAt: null, queuedAt: null, createdAt: now,
+      isRedirectOnWrite: false, retentionUntil: null,
     };
     core.schedule(row, now);
     core.insertCreated(row, now);

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { ADDED_COLUMNS, SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 /** The database handle. An interface (not an alias) so that declarations emitted for the package can name it. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -34,11 +34,20 @@ export function openDb(path: string): Db {
       }
     }
     db.exec(SCHEMA);
+    addMissingColumns(db);
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
     return db;
   } catch (e) {
     try { db?.close(); } catch { /* already failing */ }
     throw new Error(`database ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Adds the columns of ADDED_COLUMNS that a table lacks (new databases and files made by older versions alike). */
+function addMissingColumns(db: Db): void {
+  for (const [table, column, decl] of ADDED_COLUMNS) {
+    const has = (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).some((c) => c.name === column);
+    if (!has) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);
   }
 }
 

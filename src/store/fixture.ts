@@ -176,7 +176,8 @@ const ARRAY = obj([
   'storageDeviceId', 'model', 'serialNumber', 'svpIp', 'ctl1Ip', 'ctl2Ip', 'dkcMicroVersion', 'modelFacts', 'users', 'pools', 'ldevs',
   'ports', 'luns', 'pairs',
 ], {
-  modelFacts: obj(['family', 'prefix', 'jobRetention', 'maxLdevId', 'dkcMicroVersion', 'snapshotReplications', 'maxSessions']),
+  modelFacts: obj(['family', 'prefix', 'jobRetention', 'maxLdevId', 'dkcMicroVersion', 'snapshotReplications', 'maxSessions',
+    'thinImageStandard', 'thinImageAdvanced', 'retention', 'virtualClone', 'simpleApi', 'garbageDataDelete']),
   users: { list: USER },
   pools: { list: obj(['poolId', 'poolName', 'poolType', 'capacity', 'warningThreshold', 'depletionThreshold', 'virtualVolumeCapacityRate',
     'numOfLdevs', 'firstLdevId', 'usedCapacity', 'isMainframe']) },
@@ -347,7 +348,7 @@ export function loadArray(res: ResourceStore, a: ArraySpec, defaultUsers: UserSp
       drStatus: (l.dataReductionMode ?? 'disabled') === 'disabled' ? 'DISABLED' : 'ENABLED',
       drs: l.isDataReductionSharedVolumeEnabled ?? false, fullAlloc: l.isFullAllocationEnabled ?? false,
       usedBlocks: l.isFullAllocationEnabled ? blocks : Math.min(blocks, blocksOf(l.usedCapacity)),
-      clprId: 0, mpBladeId: l.ldevId % 2, resourceGroupId: 0, alua: false, relocation: true,
+      clprId: 0, mpBladeId: l.ldevId % 2, resourceGroupId: 0, alua: false, relocation: true, parentLdevId: null,
     });
   }
   for (const p of ports) {

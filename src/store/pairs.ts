@@ -16,7 +16,7 @@ const toPair = (r: Raw): PairRow => ({
   copySpeed: r.copy_speed as CopySpeed, isDataReductionForceCopy: r.dr_force_copy === 1,
   splitTime: r.split_time as number | null, isWrittenInSvol: r.written_in_svol === 1,
   phaseStart: r.phase_start as number | null, dueAt: r.due_at as number | null, queuedAt: r.queued_at as number | null,
-  createdAt: r.created_at as number,
+  createdAt: r.created_at as number, isRedirectOnWrite: r.is_row === 1, retentionUntil: (r.retention_until as number | null) ?? null,
 });
 const toGroup = (r: Raw): GroupRow => ({
   sid: r.sid as string, name: r.name as string, isCtg: r.is_ctg === 1, ctgId: r.ctg_id as number | null, createdAt: r.created_at as number,
@@ -28,7 +28,7 @@ const params = (p: PairRow) => ({
   status: p.status, kind: p.kind, cascade: b(p.canCascade), ctg: b(p.isConsistencyGroup), autoSplit: b(p.autoSplit),
   cloneAfter: b(p.cloneAfterCopy), phase: p.phase, speed: p.copySpeed, drForce: b(p.isDataReductionForceCopy),
   splitTime: p.splitTime, written: b(p.isWrittenInSvol), phaseStart: p.phaseStart, dueAt: p.dueAt, queuedAt: p.queuedAt,
-  createdAt: p.createdAt,
+  createdAt: p.createdAt, row: b(p.isRedirectOnWrite), retentionUntil: p.retentionUntil,
 });
 
 /** The read paths select only what the pair object shows (fewer columns than a full row, no sid). */
@@ -95,12 +95,13 @@ export function createPairStore(db: Db) {
     groupHasPvol: db.prepare('SELECT 1 FROM pairs WHERE sid = ? AND group_name = ? AND pvol = ? LIMIT 1').pluck(),
     svolPool: db.prepare('SELECT pool_id FROM pairs WHERE sid = ? AND svol = ?').pluck(),
     insert: db.prepare(`INSERT INTO pairs (sid, pvol, mu, svol, group_name, pool_id, status, kind, can_cascade, is_ctg, auto_split,
-      clone_after_copy, phase, copy_speed, dr_force_copy, split_time, written_in_svol, phase_start, due_at, queued_at, created_at)
+      clone_after_copy, phase, copy_speed, dr_force_copy, split_time, written_in_svol, phase_start, due_at, queued_at, created_at,
+      is_row, retention_until)
       VALUES (@sid, @pvol, @mu, @svol, @group, @pool, @status, @kind, @cascade, @ctg, @autoSplit, @cloneAfter, @phase, @speed,
-      @drForce, @splitTime, @written, @phaseStart, @dueAt, @queuedAt, @createdAt)`),
+      @drForce, @splitTime, @written, @phaseStart, @dueAt, @queuedAt, @createdAt, @row, @retentionUntil)`),
     update: db.prepare(`UPDATE pairs SET svol=@svol, status=@status, auto_split=@autoSplit, clone_after_copy=@cloneAfter,
       phase=@phase, copy_speed=@speed, split_time=@splitTime, written_in_svol=@written, phase_start=@phaseStart, due_at=@dueAt,
-      queued_at=@queuedAt WHERE sid=@sid AND pvol=@pvol AND mu=@mu`),
+      queued_at=@queuedAt, retention_until=@retentionUntil WHERE sid=@sid AND pvol=@pvol AND mu=@mu`),
     delete: db.prepare('DELETE FROM pairs WHERE sid = ? AND pvol = ? AND mu = ?'),
     nextDue: db.prepare('SELECT MIN(due_at) FROM pairs WHERE due_at IS NOT NULL').pluck(),
     due: db.prepare('SELECT * FROM pairs WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, sid, pvol, mu LIMIT 256'),
@@ -247,7 +248,7 @@ export function loadFixturePairs(db: Db, sid: string, specs: PairSpec[], ldevExi
       autoSplit: spec.autoSplit ?? false, cloneAfterCopy: kind === 'clone' && (spec.clonesAutomation ?? false),
       phase: phaseOfFixture(status, kind), copySpeed: spec.copySpeed ?? 'medium',
       isDataReductionForceCopy: spec.isDataReductionForceCopy ?? false, splitTime, isWrittenInSvol: false,
-      phaseStart: null, dueAt: null, queuedAt: null, createdAt: AT_LOAD,
+      phaseStart: null, dueAt: null, queuedAt: null, createdAt: AT_LOAD, isRedirectOnWrite: false, retentionUntil: null,
     });
   });
 }

@@ -11,6 +11,8 @@ export interface LdevRow {
   sid: string; ldevId: number; emulation: string; blocks: number; poolId: number | null; label: string; status: string;
   extraAttrs: string[]; drMode: string; drStatus: string; drs: boolean; fullAlloc: boolean; usedBlocks: number;
   clprId: number; mpBladeId: number; resourceGroupId: number; alua: boolean; relocation: boolean;
+  /** vClone parent (the LDEV shows `VC` and `parentLdevId`); null when the LDEV is not a vClone. */
+  parentLdevId: number | null;
 }
 export interface PortRow { sid: string; portId: string; type: 'FIBRE' | 'ISCSI'; doc: Record<string, unknown>; lunSecurity: boolean }
 export interface HostGroupRow {
@@ -35,7 +37,7 @@ export const toLdev = (r: Raw): LdevRow => ({
   extraAttrs: JSON.parse(r.extra_attrs as string), drMode: r.dr_mode as string, drStatus: r.dr_status as string,
   drs: r.drs === 1, fullAlloc: r.full_alloc === 1, usedBlocks: r.used_blocks as number, clprId: r.clpr_id as number,
   mpBladeId: r.mp_blade_id as number, resourceGroupId: r.resource_group_id as number, alua: r.alua === 1,
-  relocation: r.relocation === 1,
+  relocation: r.relocation === 1, parentLdevId: (r.parent_ldev_id as number | null) ?? null,
 });
 const toPort = (r: Raw): PortRow => ({
   sid: r.sid as string, portId: r.port_id as string, type: r.type as 'FIBRE' | 'ISCSI', doc: JSON.parse(r.doc as string),
@@ -71,12 +73,12 @@ export function createResourceStore(db: Db) {
     ldevsFrom: db.prepare('SELECT * FROM ldevs WHERE sid = ? AND ldev_id >= ? ORDER BY ldev_id LIMIT ?'),
     ldevIdsFrom: db.prepare('SELECT ldev_id FROM ldevs WHERE sid = ? AND ldev_id >= ? AND ldev_id <= ? ORDER BY ldev_id').pluck(),
     insertLdev: db.prepare(`INSERT INTO ldevs (sid, ldev_id, emulation, blocks, pool_id, label, status, extra_attrs, dr_mode, dr_status,
-      drs, full_alloc, used_blocks, clpr_id, mp_blade_id, resource_group_id, alua, relocation)
+      drs, full_alloc, used_blocks, clpr_id, mp_blade_id, resource_group_id, alua, relocation, parent_ldev_id)
       VALUES (@sid, @ldevId, @emulation, @blocks, @poolId, @label, @status, @extraAttrs, @drMode, @drStatus, @drs, @fullAlloc,
-      @usedBlocks, @clprId, @mpBladeId, @resourceGroupId, @alua, @relocation)`),
+      @usedBlocks, @clprId, @mpBladeId, @resourceGroupId, @alua, @relocation, @parentLdevId)`),
     updateLdev: db.prepare(`UPDATE ldevs SET blocks=@blocks, label=@label, status=@status, extra_attrs=@extraAttrs, dr_mode=@drMode,
       dr_status=@drStatus, full_alloc=@fullAlloc, used_blocks=@usedBlocks, alua=@alua, relocation=@relocation,
-      clpr_id=@clprId, mp_blade_id=@mpBladeId WHERE sid=@sid AND ldev_id=@ldevId`),
+      clpr_id=@clprId, mp_blade_id=@mpBladeId, parent_ldev_id=@parentLdevId WHERE sid=@sid AND ldev_id=@ldevId`),
     deleteLdev: db.prepare('DELETE FROM ldevs WHERE sid = ? AND ldev_id = ?'),
     ports: db.prepare('SELECT * FROM ports WHERE sid = ? ORDER BY port_id'),
     port: db.prepare('SELECT * FROM ports WHERE sid = ? AND port_id = ?'),

@@ -5,6 +5,19 @@
  */
 export const SCHEMA_VERSION = 1;
 
+/**
+ * Columns added after version 1, as (table, column, declaration). openDb adds the ones a database lacks, so a file
+ * made by an older emulator keeps working (SQLite's ADD COLUMN needs a constant default or NULL).
+ */
+export const ADDED_COLUMNS: ReadonlyArray<readonly [table: string, column: string, decl: string]> = [
+  // Thin Image Advanced: the pair is redirect-on-write (its snapshot data lives in the P-VOL's HDP pool).
+  ['pairs', 'is_row', 'INTEGER NOT NULL DEFAULT 0'],
+  // Thin Image Advanced retention: the virtual ms at which the snapshot data retention period ends (NULL: none set).
+  ['pairs', 'retention_until', 'INTEGER'],
+  // vClone: the parent LDEV of a virtual clone (NULL: not a vClone). VCP is derived: some LDEV names this one as parent.
+  ['ldevs', 'parent_ldev_id', 'INTEGER'],
+];
+
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 

@@ -12,7 +12,8 @@ function insertPair(t: TestApp, p: Partial<PairRow> & { pvolLdevId: number; muNu
   pairService(t.engine).store.insert({
     sid: SID, svolLdevId: null, snapshotGroupName: 'bulk', snapshotPoolId: 1, status: 'PSUS', kind: 'snapshot', canCascade: true,
     isConsistencyGroup: false, autoSplit: false, cloneAfterCopy: false, phase: null, copySpeed: 'medium', isDataReductionForceCopy: true,
-    splitTime: 0, isWrittenInSvol: false, phaseStart: null, dueAt: null, queuedAt: null, createdAt: 0, ...p,
+    splitTime: 0, isWrittenInSvol: false, phaseStart: null, dueAt: null, queuedAt: null, createdAt: 0,
+    isRedirectOnWrite: false, retentionUntil: null, ...p,
   });
 }
 function insertGroup(t: TestApp, name: string, isCtg = false, ctgId: number | null = null): void {

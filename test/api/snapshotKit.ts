@@ -21,7 +21,7 @@ export function ldev(t: TestApp, ldevId: number, opts: { gib?: number; pool?: nu
   t.engine.res.insertLdev({
     sid: SID, ldevId, emulation: 'OPEN-V-CVS', blocks, poolId: opts.pool === undefined ? 0 : opts.pool, label: '', status: 'NML',
     extraAttrs: [], drMode, drStatus: drMode === 'disabled' ? 'DISABLED' : 'ENABLED', drs: false, fullAlloc: false, usedBlocks: 0,
-    clprId: 0, mpBladeId: 0, resourceGroupId: 0, alua: false, relocation: true,
+    clprId: 0, mpBladeId: 0, resourceGroupId: 0, alua: false, relocation: true, parentLdevId: null,
   });
 }
 

@@ -10,6 +10,7 @@ describe('SQL-rendered pair lists', () => {
     pvolLdevId: 100, muNumber: 0, svolLdevId: null, snapshotGroupName: 'snapshotGroup', snapshotPoolId: 10, status: 'PSUS', kind: 'snapshot',
     canCascade: false, autoSplit: false, cloneAfterCopy: false, phase: null, isConsistencyGroup: true, copySpeed: 'medium',
     isDataReductionForceCopy: false, splitTime: Date.UTC(2015, 2, 20, 9, 27, 35), isWrittenInSvol: false, phaseStart: null, dueAt: null, queuedAt: null,
+    isRedirectOnWrite: false, retentionUntil: null,
   };
   const setup = (facts: PairFacts[]) => {
     const store = createPairStore(openDb(':memory:'));

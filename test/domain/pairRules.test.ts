@@ -54,7 +54,8 @@ describe('storage-side create rules', () => {
   const pair = (p: Partial<PairFacts>): PairFacts => ({
     pvolLdevId: 0, muNumber: 0, svolLdevId: null, snapshotGroupName: 'g', snapshotPoolId: 1, status: 'PAIR', kind: 'snapshot',
     canCascade: true, autoSplit: false, cloneAfterCopy: false, phase: null, isConsistencyGroup: false, copySpeed: 'medium',
-    isDataReductionForceCopy: true, splitTime: null, isWrittenInSvol: false, phaseStart: null, dueAt: null, queuedAt: null, ...p,
+    isDataReductionForceCopy: true, splitTime: null, isWrittenInSvol: false, phaseStart: null, dueAt: null, queuedAt: null,
+    isRedirectOnWrite: false, retentionUntil: null, ...p,
   });
   const judged = (f: Partial<CreateFacts>, r: Partial<CreatePairRequest> = {}, o: Partial<CreateOptions> = {}) =>
     judgeCreate({ ...req, ...r }, facts(f), { ...opts, ...o });
@@ -137,6 +138,7 @@ describe('pair object', () => {
     pvolLdevId: 100, muNumber: 3, svolLdevId: null, snapshotGroupName: 'snapshotGroup', snapshotPoolId: 10, status: 'PSUS', kind: 'snapshot',
     canCascade: false, autoSplit: false, cloneAfterCopy: false, phase: null, isConsistencyGroup: true, copySpeed: 'medium',
     isDataReductionForceCopy: false, splitTime: Date.UTC(2015, 2, 20, 9, 27, 35), isWrittenInSvol: false, phaseStart: null, dueAt: null, queuedAt: null,
+    isRedirectOnWrite: false, retentionUntil: null,
   };
   it('matches the doc example (HCSR0283) field for field, svolLdevId omitted without S-VOL', () => {
     expect(renderPair(p, 'P-VOL', 0)).toEqual({

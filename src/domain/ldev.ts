@@ -33,7 +33,9 @@ export function ldevAttributes(l: LdevView, hti: boolean): string[] {
 }
 
 /** The LDEV object of `GET ldevs/{id}` for a defined LDEV. */
-export function renderLdev(l: LdevView, serial: number, ports: LdevPortView[], pair: { hti: boolean; snapshotPoolId?: number }) {
+export function renderLdev(
+  l: LdevView, serial: number, ports: LdevPortView[], pair: { hti: boolean; snapshotPoolId?: number }, extra?: Record<string, unknown>,
+) {
   const out: Record<string, unknown> = {
     ldevId: l.ldevId,
     clprId: l.clprId,
@@ -60,6 +62,7 @@ export function renderLdev(l: LdevView, serial: number, ports: LdevPortView[], p
   out.isAluaEnabled = l.alua;
   out.naaId = naaIdOf(serial, l.ldevId);
   if (pair.snapshotPoolId !== undefined) out.snapshotPoolId = pair.snapshotPoolId;
+  if (extra) Object.assign(out, extra);
   return out;
 }
 

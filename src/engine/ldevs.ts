@@ -45,13 +45,33 @@ function portsOf(engine: Engine, sid: string, ldevId: number): LdevPortView[] {
     .map(([portId, hostGroupNumber, lun, hostGroupName]) => ({ portId, hostGroupNumber, hostGroupName, lun }));
 }
 
+/**
+ * Fields another feature adds to a defined LDEV's object (e.g. garbage-data deletion on a snapshot-tree root),
+ * registered once per engine. A provider returns undefined when it has nothing to say about the LDEV. What a provider
+ * reads must change only with a database write: `GET ldevs/{id}` answers from a cache kept while the database is unchanged.
+ */
+export type LdevFields = (sid: string, row: LdevRow) => Record<string, unknown> | undefined;
+const fieldProviders = new WeakMap<Engine, LdevFields[]>();
+export function addLdevFields(engine: Engine, provider: LdevFields): void {
+  const list = fieldProviders.get(engine) ?? [];
+  list.push(provider);
+  fieldProviders.set(engine, list);
+}
+function extraFields(engine: Engine, sid: string, row: LdevRow): Record<string, unknown> | undefined {
+  const list = fieldProviders.get(engine);
+  if (!list) return undefined;
+  let out: Record<string, unknown> | undefined;
+  for (const p of list) { const f = p(sid, row); if (f) out = { ...out, ...f }; }
+  return out;
+}
+
 /** The LDEV object for a slot, defined or not. */
 export function ldevObject(engine: Engine, sid: string, ldevId: number) {
   const raw = reads(engine).ldev.get(sid, ldevId) as Record<string, unknown> | undefined;
   if (!raw) return renderUndefinedLdev(ldevId);
   const row = toLdev(raw);
   return renderLdev({ ...row, poolType: (raw.pool_type as string | null) ?? undefined }, engine.arrays.get(sid)!.serial,
-    portsOf(engine, sid, ldevId), engine.pairHooks.ldevPairInfo(sid, ldevId));
+    portsOf(engine, sid, ldevId), engine.pairHooks.ldevPairInfo(sid, ldevId), extraFields(engine, sid, row));
 }
 
 /** `GET ldevs/{id}` as JSON text, served from the read cache while the database is unchanged. */
@@ -63,7 +83,7 @@ export function renderDefined(engine: Engine, row: LdevRow) {
   const sid = row.sid;
   const poolType = row.poolId === null ? undefined : engine.res.getPool(sid, row.poolId)?.type;
   return renderLdev({ ...row, poolType }, engine.arrays.get(sid)!.serial, portsOf(engine, sid, row.ldevId),
-    engine.pairHooks.ldevPairInfo(sid, row.ldevId));
+    engine.pairHooks.ldevPairInfo(sid, row.ldevId), extraFields(engine, sid, row));
 }
 
 export interface CreateLdevParams {

@@ -36,6 +36,47 @@ function nestedDeeperThan(text: string, max: number): boolean {
   return false;
 }
 
+type Compile = (def: unknown) => unknown;
+type Factory = (external: unknown, options: unknown) => Compile;
+type Validator = ((data: unknown, ctx?: unknown) => unknown) & { errors?: unknown; schemaEnv?: unknown };
+
+/**
+ * The schema controller of schemas/document.ts with every compilation deferred to the first request that needs it:
+ * Fastify compiles ~300 route validators (and builds an ajv instance per schema pool) while routes are registered,
+ * over half of start-up, although a run of the emulator meets a few dozen routes. Same compilers, same schemas,
+ * same answers; only the moment of compiling changes (a route's first request pays its ~1 ms). The wrapper
+ * carries `errors` (Fastify reads them after a `false`) and `schemaEnv` (so ajv gets the parent object it needs to
+ * coerce a root value).
+ */
+export const lazySchemaController = (() => {
+  const factories = (schemaController as { compilersFactory: { buildValidator: Factory; buildSerializer: Factory } }).compilersFactory;
+  const lazyFactory = (build: Factory, wrap: (compiled: () => Validator) => Validator): Factory => (external, options) => {
+    let compiler: Compile | null = null;
+    return (def) => {
+      let fn: Validator | null = null;
+      return wrap(() => (fn ??= (compiler ??= build(external, options))(def) as Validator));
+    };
+  };
+  const validator = (compiled: () => Validator): Validator => {
+    const v: Validator = (data, ctx) => {
+      const f = compiled();
+      const ok = f.schemaEnv ? f(data, ctx) : f(data);
+      v.errors = f.errors;
+      return ok;
+    };
+    v.schemaEnv = true;
+    return v;
+  };
+  const serializer = (compiled: () => Validator): Validator => (data) => compiled()(data);
+  return {
+    ...schemaController,
+    compilersFactory: {
+      buildValidator: lazyFactory(factories.buildValidator, validator),
+      buildSerializer: lazyFactory(factories.buildSerializer, serializer),
+    },
+  } as FastifyServerOptions['schemaController'];
+})();
+
 /** The control plane and web view answer in their own shape; everything else in the array's dialect. */
 const isEmulatorPath = (url: string) => url === '/emulator' || url.startsWith('/emulator/') || url.startsWith('/emulator?');
 
@@ -81,7 +122,7 @@ export async function createServer(engine: Engine, opts: ServerOptions = {}): Pr
       if (isEmulatorPath(req.url)) return reply.code(400).type('application/json').send({ error: 'badRequest', message: detail });
       return sendError(engine, req, reply, new VspError('invalidValue', { attribute: 'URL', value: detail }));
     },
-    schemaController,
+    schemaController: lazySchemaController,
     // `code.optimize: false` skips ajv's code-optimising passes: same validation, schemas compile ~2x faster (start-up).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: false, allErrors: false, code: { optimize: false } } },
   } as FastifyServerOptions) as unknown as FastifyInstance;
@@ -108,13 +149,22 @@ export async function createServer(engine: Engine, opts: ServerOptions = {}): Pr
   });
 
   // A secondary router knows every (method, url) so a known URL with another method answers 405, not 404.
-  const known = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true });
+  // Built at the first 404 from the routes noted here: a second router of every route costs start-up time that
+  // most runs never use.
+  const routes: Array<[string, string]> = [];
+  let knownRouter: ReturnType<typeof FindMyWay> | null = null;
+  const known = () => {
+    if (knownRouter) return knownRouter;
+    knownRouter = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true });
+    for (const [m, url] of routes) {
+      try { knownRouter.on(m as 'GET', url, () => undefined); } catch { /* duplicate shape across prefixes */ }
+    }
+    return knownRouter;
+  };
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const m of methods) {
-      if (m === 'HEAD') continue;
-      try { known.on(m as 'GET', route.url, () => undefined); } catch { /* duplicate shape across prefixes */ }
-    }
+    for (const m of methods) if (m !== 'HEAD') routes.push([m, route.url]);
+    knownRouter = null;
   });
 
   // Callback-style (not async) hooks: no promise round trip on every request of the hot read path.
@@ -132,6 +182,9 @@ export async function createServer(engine: Engine, opts: ServerOptions = {}): Pr
     // second reading of the URL); an unknown URL needs none to learn that it is unknown.
     const route = req.routeOptions.url;
     if (route === undefined || !route.startsWith(CM + '/')) return done();
+    // A route the array's model lacks (config.exists, e.g. the simple API on VSP 5000) is an unknown URL, credentials or not.
+    const exists = req.routeOptions.config?.exists;
+    if (exists && !exists(engine)) return done(new VspError('noResource', { url: req.url.split('?')[0]! }));
     try {
       engine.clock.runDue();
       authenticate(engine, req);
@@ -165,7 +218,7 @@ export async function createServer(engine: Engine, opts: ServerOptions = {}): Pr
 
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]!;
-    const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => m !== req.method && known.find(m as 'GET', path));
+    const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => m !== req.method && known().find(m as 'GET', path));
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
       return sendError(engine, req, reply, new VspError('methodNotAllowed', { method: req.method }));

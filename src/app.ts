@@ -5,6 +5,7 @@ import { registerHostCommands } from './engine/hosts.js';
 import { registerLunCommands } from './engine/luns.js';
 import { registerPairModule } from './engine/pairs.js';
 import { registerIoModule } from './engine/io.js';
+import { registerVcloneModule } from './engine/vclone.js';
 import { createServer, type ServerOptions } from './http/server.js';
 import { registerControlPlane, type ControlPlane } from './control/index.js';
 import { registerUi } from './ui/index.js';
@@ -21,6 +22,7 @@ import { sessionRoutes } from './http/routes/sessions.js';
 import { snapshotGroupRoutes } from './http/routes/snapshotGroups.js';
 import { snapshotRoutes } from './http/routes/snapshots.js';
 import { snapshotTreeRoutes } from './http/routes/snapshotTree.js';
+import { vcloneRoutes } from './http/routes/vclone.js';
 import { storageRoutes } from './http/routes/storages.js';
 import { VERSION } from './version.js';
 
@@ -46,6 +48,7 @@ export interface App {
 /** Every module that adds commands to the engine; order matters only for hooks that wrap earlier ones. */
 const engineModules: Array<(engine: Engine) => void> = [
   registerLdevCommands, registerHostCommands, registerLunCommands, registerPairModule, registerIoModule,
+  registerVcloneModule,
 ];
 
 /** Every route module of the VSP REST API. */
@@ -53,6 +56,7 @@ const routeModules: Array<(app: FastifyInstance, engine: Engine) => void> = [
   storageRoutes, sessionRoutes, jobRoutes, poolRoutes, ldevRoutes,
   portRoutes, hostGroupRoutes, hostInitiatorRoutes, lunRoutes,
   snapshotRoutes, snapshotGroupRoutes, snapshotTreeRoutes,
+  vcloneRoutes,
   openApiRoutes,
 ];
 

@@ -45,6 +45,18 @@ export interface Fidelity {
   dpPageMiB: number;
   /** What a restore copies to the P-VOL: the S-VOL as hosts see it ('svol', host writes included) or the snapshot as split ('snapshot') [I]. */
   restoreSource: 'svol' | 'snapshot';
+  /**
+   * What a vClone `convert` keeps on the new vClone: the snapshot as split ('snapshot', TIA ref 4.4 "content = the
+   * stored snapshot" [I]) or the S-VOL as hosts see it, their S-VOL writes included ('svol').
+   */
+  vcloneConvertSource: 'snapshot' | 'svol';
+  /**
+   * DELETE of an LDEV that vClones name as parent: 'refuse' (job fails KART30000-E 2E10/9708) or 'orphan' (deleted,
+   * its vClones stop being vClones). Unknown on the array; Cinder deletes the parent only after VCP is gone [I, TIA ref 4.1].
+   */
+  vcloneParentDelete: 'refuse' | 'orphan';
+  /** GET snapshot-family of an undefined LDEV or one in no family: 'empty' (`{"data":[]}`, as Ansible reads any error) or 'notFound' (404) [I, TIA ref 4.5]. */
+  snapshotFamilyUnknownLdev: 'empty' | 'notFound';
   [row: string]: unknown;
 }
 
@@ -67,4 +79,7 @@ export const defaultFidelity: Fidelity = {
   contentChunkKiB: 1024,
   dpPageMiB: 42,
   restoreSource: 'svol',
+  vcloneConvertSource: 'snapshot',
+  vcloneParentDelete: 'refuse',
+  snapshotFamilyUnknownLdev: 'empty',
 };

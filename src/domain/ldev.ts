@@ -6,6 +6,8 @@ export interface LdevView {
   extraAttrs: string[]; drMode: string; drStatus: string; drs: boolean; fullAlloc: boolean; usedBlocks: number;
   clprId: number; mpBladeId: number; resourceGroupId: number; alua: boolean; relocation: boolean;
   poolType?: string;
+  /** vClone parent (TIA ref 4.1): the LDEV is a virtual clone (`VC`) of this one. */
+  parentLdevId?: number | null;
 }
 export interface LdevPortView { portId: string; hostGroupNumber: number; hostGroupName: string; lun: number }
 
@@ -20,22 +22,30 @@ export function naaIdOf(serial: number, ldevId: number): string {
 
 /**
  * `attributes` as the array lists them: CVS, then HDP/HDT for DP volumes or VVOL for a Thin Image V-VOL
- * (the V-VOL spelling is inferred [I], ref 7.1), DRS for data-reduction shared volumes, HTI while in a pair.
+ * (the V-VOL spelling is inferred [I], ref 7.1), DRS for data-reduction shared volumes, VC on a virtual clone
+ * (TIA ref 4.1), attributes other features add (`more`, e.g. VCP on a vClone parent), HTI while in a pair. The order
+ * after DRS is not in the public material [I].
  */
-export function ldevAttributes(l: LdevView, hti: boolean): string[] {
+export function ldevAttributes(l: LdevView, hti: boolean, more: readonly string[] = []): string[] {
   const out = ['CVS'];
   if (l.poolId === null) out.push('VVOL');
   else out.push(l.poolType === 'HDT' ? 'HDT' : 'HDP');
   if (l.drs) out.push('DRS');
+  if (l.parentLdevId !== undefined && l.parentLdevId !== null) out.push('VC');
   for (const a of l.extraAttrs) if (!out.includes(a)) out.push(a);
+  for (const a of more) if (!out.includes(a)) out.push(a);
   if (hti) out.push('HTI');
   return out;
 }
 
+/** Fields another feature adds to an LDEV object; `attributes` in them are appended to the LDEV's own (before HTI). */
+export type LdevExtra = Record<string, unknown> & { attributes?: readonly string[] };
+
 /** The LDEV object of `GET ldevs/{id}` for a defined LDEV. */
 export function renderLdev(
-  l: LdevView, serial: number, ports: LdevPortView[], pair: { hti: boolean; snapshotPoolId?: number }, extra?: Record<string, unknown>,
+  l: LdevView, serial: number, ports: LdevPortView[], pair: { hti: boolean; snapshotPoolId?: number }, extra?: LdevExtra,
 ) {
+  const { attributes: moreAttributes, ...extraFields } = extra ?? {};
   const out: Record<string, unknown> = {
     ldevId: l.ldevId,
     clprId: l.clprId,
@@ -45,7 +55,7 @@ export function renderLdev(
     numOfPorts: ports.length,
   };
   if (ports.length > 0) out.ports = ports;
-  out.attributes = ldevAttributes(l, pair.hti);
+  out.attributes = ldevAttributes(l, pair.hti, Array.isArray(moreAttributes) ? moreAttributes : []);
   out.label = l.label;
   out.status = l.status;
   out.mpBladeId = l.mpBladeId;
@@ -62,7 +72,7 @@ export function renderLdev(
   out.isAluaEnabled = l.alua;
   out.naaId = naaIdOf(serial, l.ldevId);
   if (pair.snapshotPoolId !== undefined) out.snapshotPoolId = pair.snapshotPoolId;
-  if (extra) Object.assign(out, extra);
+  if (extra) Object.assign(out, extraFields);
   return out;
 }
 

@@ -192,6 +192,12 @@ export function registerLdevCommands(engine: Engine): void {
     if (res.countLunsOfLdev(sid, p.ldevId) > 0) throw err('ldevHasLuPaths');
     const busy = engine.pairHooks.ldevBusyReason(sid, p.ldevId, 'delete');
     if (busy) throw err(busy);
+    // A vClone parent (VCP): refused while vClones name it [I], or they stop being vClones (TIA ref 4.1).
+    const children = res.vcloneChildren(sid, p.ldevId);
+    if (children.length > 0) {
+      if (engine.fidelity.vcloneParentDelete !== 'orphan') throw err('vcloneParentHasChildren', { ldevId: p.ldevId, children: children.join(', ') });
+      for (const c of children) res.updateLdev({ ...res.getLdev(sid, c)!, parentLdevId: null });
+    }
     res.deleteLdev(sid, p.ldevId);
     for (const fn of deletedListeners.get(engine) ?? []) fn(sid, p.ldevId);
     return [`ldevs/${p.ldevId}`];

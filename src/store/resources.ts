@@ -112,6 +112,8 @@ export function createResourceStore(db: Db) {
     deleteLun: db.prepare('DELETE FROM luns WHERE sid = ? AND port_id = ? AND hg_number = ? AND lun = ?'),
     deleteLunsOfHg: db.prepare('DELETE FROM luns WHERE sid = ? AND port_id = ? AND hg_number = ?'),
     countIscsisOnPort: db.prepare('SELECT COUNT(*) FROM host_iscsis WHERE sid = ? AND port_id = ?').pluck(),
+    vcloneChildren: db.prepare('SELECT ldev_id FROM ldevs WHERE sid = ? AND parent_ldev_id = ? ORDER BY ldev_id').pluck(),
+    vcloneParents: db.prepare('SELECT DISTINCT parent_ldev_id FROM ldevs WHERE sid = ? AND parent_ldev_id IS NOT NULL ORDER BY parent_ldev_id').pluck(),
   };
 
   return {
@@ -192,6 +194,10 @@ export function createResourceStore(db: Db) {
     deleteLun: (sid: string, portId: string, hg: number, lun: number) => s.deleteLun.run(sid, portId, hg, lun),
     deleteLunsOfHostGroup: (sid: string, portId: string, hg: number) => s.deleteLunsOfHg.run(sid, portId, hg),
     countIscsisOnPort: (sid: string, portId: string) => s.countIscsisOnPort.get(sid, portId) as number,
+    /** The vClones of an LDEV (LDEVs naming it as their parent), in id order. */
+    vcloneChildren: (sid: string, parent: number): number[] => s.vcloneChildren.all(sid, parent) as number[],
+    /** The LDEVs some vClone names as parent (they show VCP), in id order. */
+    vcloneParents: (sid: string): number[] => s.vcloneParents.all(sid) as number[],
   };
 }
 

@@ -1,6 +1,7 @@
 import Type, { type TSchema } from 'typebox';
 import { listOf, strEnum } from './common.js';
 import { EXAMPLES } from './examples.js';
+import { VCLONE_COMPONENTS } from './vclone.js';
 
 /**
  * The objects the API answers with, as the emulator renders them (src/domain/*, src/engine/jobs.ts). A field the
@@ -90,7 +91,7 @@ export const Ldev = Type.Object({
   blockCapacity: O(I('512-byte blocks.')),
   numOfPorts: O(I()),
   ports: O(Type.Array(Type.Object({ portId: S(), hostGroupNumber: I(), hostGroupName: S(), lun: I() }), { description: 'Only when the LDEV has LU paths.' })),
-  attributes: O(Type.Array(S(), { description: 'CVS, HDP/HDT or VVOL, DRS, HTI while in a Thin Image pair.' })),
+  attributes: O(Type.Array(S(), { description: 'CVS, HDP/HDT or VVOL, DRS, VC on a vClone, VCP on a vClone parent, HTI while in a Thin Image pair.' })),
   label: O(S()),
   status: O(S('NML, BLK, BSY.')),
   mpBladeId: O(I()),
@@ -105,6 +106,7 @@ export const Ldev = Type.Object({
   isAluaEnabled: O(B()),
   naaId: O(S()),
   snapshotPoolId: O(I('While the LDEV is a Thin Image S-VOL.')),
+  parentLdevId: O(I('On a virtual clone (attribute VC, VSP One B): its parent LDEV (TIA ref 4.1).')),
 }, { $id: 'Ldev', description: 'An LDEV slot: a defined LDEV, or a free one (`emulationType: NOT DEFINED`, 200 rather than 404).' });
 
 export const Port = Type.Object({
@@ -189,6 +191,7 @@ export const COMPONENTS: TSchema[] = ([
   Lun, list('LunList', 'Lun', 'LU paths.'), Pair, list('SnapshotList', 'Snapshot', 'Thin Image pairs, by MU.'),
   Replication, list('SnapshotReplicationList', 'SnapshotReplication', 'Thin Image pairs by P-VOL range.'),
   SnapshotGroup, list('SnapshotGroupList', 'SnapshotGroup', 'Snapshot groups.'),
+  ...VCLONE_COMPONENTS,
 ] as TSchema[]).map(withExamples);
 
 /**

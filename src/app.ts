@@ -5,6 +5,7 @@ import { registerHostCommands } from './engine/hosts.js';
 import { registerLunCommands } from './engine/luns.js';
 import { registerPairModule } from './engine/pairs.js';
 import { registerIoModule } from './engine/io.js';
+import { registerSimpleModule } from './engine/simple.js';
 import { registerVcloneModule } from './engine/vclone.js';
 import { createServer, type ServerOptions } from './http/server.js';
 import { registerControlPlane, type ControlPlane } from './control/index.js';
@@ -22,6 +23,7 @@ import { sessionRoutes } from './http/routes/sessions.js';
 import { snapshotGroupRoutes } from './http/routes/snapshotGroups.js';
 import { snapshotRoutes } from './http/routes/snapshots.js';
 import { snapshotTreeRoutes } from './http/routes/snapshotTree.js';
+import { simpleRoutes } from './http/simple/routes.js';
 import { vcloneRoutes } from './http/routes/vclone.js';
 import { storageRoutes } from './http/routes/storages.js';
 import { VERSION } from './version.js';
@@ -51,12 +53,16 @@ const engineModules: Array<(engine: Engine) => void> = [
   registerVcloneModule,
 ];
 
+/** Modules whose commands run other modules' handlers (the simple API runs the LDEV and pair commands): registered last. */
+const composingModules: Array<(engine: Engine) => void> = [registerSimpleModule];
+
 /** Every route module of the VSP REST API. */
 const routeModules: Array<(app: FastifyInstance, engine: Engine) => void> = [
   storageRoutes, sessionRoutes, jobRoutes, poolRoutes, ldevRoutes,
   portRoutes, hostGroupRoutes, hostInitiatorRoutes, lunRoutes,
   snapshotRoutes, snapshotGroupRoutes, snapshotTreeRoutes,
   vcloneRoutes,
+  simpleRoutes,
   openApiRoutes,
 ];
 
@@ -64,6 +70,7 @@ const routeModules: Array<(app: FastifyInstance, engine: Engine) => void> = [
 export async function buildApp(opts: AppOptions = {}): Promise<App> {
   const engine = createEngine(opts);
   for (const m of engineModules) m(engine);
+  for (const m of composingModules) m(engine);
   const app = await createServer(engine, { logger: opts.logger, https: opts.https, version: opts.version ?? VERSION, allowedHosts: opts.allowedHosts });
   // Jobs and pair transitions log through the server's logger (job ids, end states, from/to at virtual time).
   if (!opts.log) engine.setLog(app.log.child({ component: 'engine' }));

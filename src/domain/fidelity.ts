@@ -57,6 +57,17 @@ export interface Fidelity {
   vcloneParentDelete: 'refuse' | 'orphan';
   /** GET snapshot-family of an undefined LDEV or one in no family: 'empty' (`{"data":[]}`, as Ansible reads any error) or 'notFound' (404) [I, TIA ref 4.5]. */
   snapshotFamilyUnknownLdev: 'empty' | 'notFound';
+  /**
+   * Simple API: who may read a command status: 'any' authenticated caller, or only the 'session' that submitted the
+   * command (the doc: "specify the token of the session that was used"; others get 404). 'any' because Terraform
+   * re-logs in every ~270 s, possibly in the middle of its polling [I, TIA ref 6.1/6.2].
+   */
+  simpleCommandStatusReader: 'any' | 'session';
+  /**
+   * Simple API: the snapshot `status` per pair status, over the defaults (PSUS/PFUS `Completed` [C]; COPY/PAIR/PSUP/CPYP
+   * `Processing`, RCPY `Restoring`, PSUE/PFUL `Error` [I], TIA ref 6.4), e.g. `{"PFUL": "Completed"}`.
+   */
+  simpleSnapshotStatus: Record<string, string>;
   [row: string]: unknown;
 }
 
@@ -82,4 +93,6 @@ export const defaultFidelity: Fidelity = {
   vcloneConvertSource: 'snapshot',
   vcloneParentDelete: 'refuse',
   snapshotFamilyUnknownLdev: 'empty',
+  simpleCommandStatusReader: 'any',
+  simpleSnapshotStatus: {},
 };

@@ -23,6 +23,11 @@ export interface SubmitInput {
   selfPrefix: string;
   /** Complete at once whatever the timing profile says (control-plane header). */
   instant?: boolean;
+  /**
+   * The operation whose duration the timing profile gives this job (default `op`): a command that composes other
+   * commands (the simple API's snapshot create is a CM pair create) takes the time of the one it stands for.
+   */
+  timingOp?: string;
   /** Opaque key of the HTTP request that submits the job (the control plane's fault and journal hooks use it). */
   origin?: object;
 }
@@ -133,6 +138,13 @@ export function createJobEngine(deps: JobEngineDeps) {
     has(op: string): boolean {
       return handlers.has(op);
     },
+    /**
+     * The handler of `op`, for a command that runs other commands inside its own job and transaction (one mutation,
+     * one job, all or nothing): the simple API's snapshot create makes an LDEV and a pair with the CM handlers.
+     */
+    handler(op: string): CommandHandler | undefined {
+      return handlers.get(op);
+    },
     /** Adds a hook that sees every job before it is recorded (control-plane faults, journal). */
     onSubmit(hook: SubmitHook): void {
       submitHooks.push(hook);
@@ -143,7 +155,7 @@ export function createJobEngine(deps: JobEngineDeps) {
       for (const hook of submitHooks) failWith = hook(input)?.failWith ?? failWith;
       const now = deps.clock.now();
       const timing = deps.timing();
-      const total = input.instant ? 0 : jobDuration(timing, input.op);
+      const total = input.instant ? 0 : jobDuration(timing, input.timingOp ?? input.op);
       const queued = Math.min(timing.jobQueuedMs, total);
       const jobId = deps.meta.next('job_id');
       const row: JobRow = {

@@ -25,6 +25,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** 'none': no credentials; 'basic': Basic only (POST sessions); default: Session token or Basic. */
     auth?: 'none' | 'basic' | 'session';
+    /** False when the array's model lacks the route (the simple API on VSP 5000): it answers as an unknown URL (404 KART20009-E). */
+    exists?: (engine: Engine) => boolean;
   }
 }
 

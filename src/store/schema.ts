@@ -207,6 +207,21 @@ CREATE TABLE IF NOT EXISTS io_workloads (
 );
 CREATE INDEX IF NOT EXISTS io_workloads_due ON io_workloads (next_at) WHERE next_at IS NOT NULL;
 
+-- Command statuses of the simple API (/ConfigurationManager/simple/v1/objects/command-status/{id}, TIA ref 6.2): the
+-- job that runs the command, the session that submitted it, and the outcome copied from the job when it completes.
+-- Bounded per array like the job records (the model's jobRetention). Added without a version bump.
+CREATE TABLE IF NOT EXISTS simple_commands (
+  sid TEXT NOT NULL, id INTEGER NOT NULL, job_id INTEGER,
+  owner TEXT NOT NULL,               -- 'session:<token>' or 'basic:<userId>'
+  resource TEXT NOT NULL,            -- the URL the command acts on (errorResource on failure)
+  details TEXT NOT NULL,             -- operationDetails (JSON array)
+  created_at INTEGER NOT NULL, completed_at INTEGER,
+  status TEXT,                       -- normal | error, once completed
+  affected TEXT, error TEXT,         -- JSON: affectedResources / the VSP error body
+  PRIMARY KEY (sid, id)
+);
+CREATE INDEX IF NOT EXISTS simple_commands_job ON simple_commands (job_id);
+
 -- The fixture the state came from (one row; written by every fixture load, so resets and checkpoint restores move it).
 -- Added without a version bump: an older database gains the empty table and says its origin is unrecorded.
 CREATE TABLE IF NOT EXISTS fixture_origin (name TEXT NOT NULL);

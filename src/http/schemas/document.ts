@@ -89,6 +89,11 @@ const TAGS = [
   ['snapshots', 'Thin Image pairs `{pvolLdevId},{muNumber}`: create, split, resync, restore, clone, assign/unassign the S-VOL, delete.'],
   ['snapshot-groups', 'Snapshot groups (the id is the name): every pair of the group at once; atomic in consistency-group mode.'],
   ['snapshot-tree', 'Delete every cascade pair of a snapshot tree from its root volume.'],
+  ['simple-sessions', 'Simple API (`/ConfigurationManager/simple/v1`; VSP E and VSP One, an unknown URL on VSP 5000): Basic credentials make a session whose token also works on /v1, and a /v1 token works here.'],
+  ['simple-command-status', 'Simple API: every mutation answers 202 with a statusResource; its command status says unexecuted, processing or completed (normal or error).'],
+  ['simple-snapshots', 'Simple API snapshots `{masterVolumeId},{snapshotId}`: the Thin Image pairs of /v1 seen through the simple API (create, map, restore, delete).'],
+  ['simple-snapshot-groups', 'Simple API snapshot groups: list, get with paging, delete with all their snapshots.'],
+  ['simple-volumes', 'Simple API volumes: get and delete, as the snapshot flows need them.'],
 ] as const;
 
 const DESCRIPTION = 'The Hitachi VSP Configuration Manager REST API as the vsp-emulator serves it, centred on Thin Image ' +

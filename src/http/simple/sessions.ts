@@ -1,0 +1,47 @@
+import Type from 'typebox';
+import type { Engine } from '../../engine/context.js';
+import type { SessionRow } from '../../store/sessions.js';
+import { answer, errorResponses, nullable } from '../schemas/common.js';
+import { type ApiScope, fail } from '../vsp.js';
+
+const createBody = Type.Unsafe<{ aliveTime?: number | null; authenticationTimeout?: number | null } | null>({
+  type: ['object', 'null'], additionalProperties: false,
+  properties: {
+    aliveTime: nullable<number>('integer', { minimum: 1, maximum: 300, description: 'Idle seconds before the session expires (default 300) [I: as the CM API].' }),
+    authenticationTimeout: nullable<number>('integer', { minimum: 1, maximum: 900, description: 'Default 120.' }),
+  },
+  description: 'Clients send no body (Terraform: an empty one).',
+});
+
+/**
+ * `POST /simple/v1/objects/sessions` (with or without the trailing slash Terraform sends): Basic credentials make a
+ * session in the one session table, so its token works on both APIs and a CM token works here (TIA ref 6.1).
+ */
+export function simpleSessionRoutes(r: ApiScope, engine: Engine, exists: (engine: Engine) => boolean): void {
+  r.post('/sessions', {
+    config: { auth: 'basic', exists },
+    schema: {
+      tags: ['simple-sessions'], operationId: 'simpleCreateSession', summary: 'Generate a session (token valid on both APIs)', body: createBody,
+      response: { 200: answer('The token, with sessionId the same string (synchronous).', 'SimpleSessionToken'), ...errorResponses() },
+    },
+  }, async (req, reply) => {
+    const body = (req.body ?? {}) as { aliveTime?: number | null; authenticationTimeout?: number | null };
+    const { sid, userId } = req.vsp;
+    const now = engine.clock.now();
+    engine.sessions.purgeExpired(now);
+    const limit = engine.arrays.get(sid)!.facts.maxSessions;
+    if (engine.sessions.count(sid) >= limit) {
+      reply.header('retry-after', '30');
+      fail('tooManySessions', { limit });
+    }
+    let token = engine.rng.hex(16);
+    while (engine.sessions.byToken(token)) token = engine.rng.hex(16);
+    const row: SessionRow = {
+      sessionId: engine.sessions.freeId(sid), sid, token, userId, ip: req.ip,
+      createdAt: now, lastAccess: now, aliveTime: body.aliveTime ?? 300, authTimeout: body.authenticationTimeout ?? 120,
+    };
+    engine.sessions.insert(row);
+    // Terraform parses only `sessionId`, into a Go string, and sends it as the token [I, TIA ref 6.1].
+    return reply.code(200).send({ sessionId: token, token });
+  });
+}

@@ -168,3 +168,26 @@ describe('command statuses persist (file database)', () => {
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });
+
+describe('command statuses are part of the model the control plane saves, resets and exports', () => {
+  let t: TestApp;
+  beforeEach(async () => { t = await startApp(); });
+  afterEach(async () => { await t.close(); });
+
+  it('a checkpoint restore forgets a later command, a reset forgets all, the state export holds simple_commands', async () => {
+    const kept = statusPath(await create(t, { masterVolumeId: 0 }));
+    await completed(t, kept);
+    expect((await t.http.post('/emulator/v1/checkpoints/before')).status).toBe(201);
+    const later = statusPath(await create(t, { masterVolumeId: 1 }));
+    await completed(t, later);
+    const state = await t.http.get('/emulator/v1/state');
+    expect(state.status).toBe(200);
+    expect(JSON.stringify(state.body)).toContain('"simple_commands"');
+    expect((await t.http.post('/emulator/v1/checkpoints/before/restore')).status).toBe(200);
+    expect((await t.http.get(later).set(t.auth)).status).toBe(404);
+    expect((await t.http.get(kept).set(t.auth)).body).toMatchObject({ progress: 'completed', status: 'normal' });
+    expect((await t.http.post('/emulator/v1/reset').send({})).status).toBe(200);
+    const login = await t.http.post(`${SIMPLE}/sessions`).auth('maintenance', 'raid-maintenance');
+    expect((await t.http.get(kept).set({ Authorization: `Session ${login.body.token}` })).status).toBe(404);
+  });
+});

@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load, once, type LoadOptions, type LoadRequest, type LoadResult } from './load.js';
 
-/** dist/ (the built emulator) as seen from dist/bench/. */
-export const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** dist/ (the built emulator) as seen from dist/bench/; BENCH_DIST measures another build (an A/B comparison). */
+export const DIST = process.env.BENCH_DIST || join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface Spawned {
   child: ChildProcess;
@@ -83,8 +83,18 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): BenchSettings {
 
 export interface BenchRow { name: string; result: LoadResult; baseline?: { name: string; result: LoadResult; target?: number } }
 
+/**
+ * One of the figures an issue sets (issue 11: two read ratios, start-up, readiness of the largest model): printed
+ * where it is measured and again in the summary at the end of the run.
+ */
+export interface BenchTarget { name: string; measured: string; threshold: string; met: boolean; note?: string }
+
 /** What a bench section receives: settings, process helpers, the load generator and a printer. */
 export interface BenchContext {
+  /** Records (and prints) a target's figure: `met` / `NOT met` against its threshold. */
+  target: (t: BenchTarget) => void;
+  /** Every target recorded so far, in order. */
+  targets: BenchTarget[];
   settings: BenchSettings;
   spawnEmulator: typeof spawnEmulator;
   spawnBare: typeof spawnBare;
@@ -113,8 +123,14 @@ export function printRow(row: BenchRow): void {
   process.stdout.write(`${line}\n`);
 }
 
+export const describeTarget = (t: BenchTarget) =>
+  `${t.name}: ${t.measured} (target ${t.threshold}: ${t.met ? 'met' : 'NOT met'})${t.note ? `; ${t.note}` : ''}`;
+
 export function createContext(settings: BenchSettings): BenchContext {
+  const targets: BenchTarget[] = [];
   return {
+    targets,
+    target(t) { targets.push(t); process.stdout.write(`  TARGET ${describeTarget(t)}\n`); },
     settings, spawnEmulator, spawnBare, once,
     load: (o) => load({ durationMs: settings.durationMs, connections: settings.connections, maxRequests: settings.maxRequests, ...o }),
     print: printRow,

@@ -24,8 +24,10 @@ import { bestOf, createContext, DIST, settingsFromEnv, spawnReady, type BenchCon
 import type { LoadRequest, LoadResult } from './load.js';
 
 const OBJ = '/ConfigurationManager/v1/objects';
-/** Reads must reach this share of the bare route's throughput (issue 3: "50% or more of the bare Fastify baseline"). */
+/** The list with the cache defeated must reach this share of the bare route's throughput (issues 3 and 11). */
 const READ_TARGET_PERCENT = 50;
+/** Issue 11: 65,280 LDEVs + 100,000 pairs ready (answering the API) in under a second. */
+const READY_TARGET_MS = 1000;
 const PAIRS_PER_PVOL = 1024;
 /** The emulator keeps at most 256 rendered lists (src/engine/pairs.ts `listText`); round-robin over more defeats it. */
 const LIST_CACHE_ENTRIES = 256;
@@ -105,6 +107,11 @@ async function listCase(ctx: BenchContext, dir: string): Promise<void> {
     ctx.print({ name: `bare Fastify GET (static ${fmt(bytes)} B)`, result: bareRead! });
     ctx.print({ name: 'GET snapshots?pvolLdevId= 1,024 pairs, cache warm', result: warmRead!, baseline: { name: 'bare', result: bareRead!, target: READ_TARGET_PERCENT } });
     ctx.print({ name: `  same, cache defeated (round-robin ${pvols} P-VOLs)`, result: coldRead!, baseline: { name: 'bare', result: bareRead!, target: READ_TARGET_PERCENT } });
+    const ratio = coldRead!.rps / bareRead!.rps;
+    ctx.target({
+      name: 'GET snapshots?pvolLdevId= of 1,024 pairs, list cache defeated, vs bare Fastify', measured: `${ratio.toFixed(2)} x bare`,
+      threshold: `>= ${(READ_TARGET_PERCENT / 100).toFixed(2)} x`, met: ratio * 100 >= READ_TARGET_PERCENT,
+    });
     ctx.note(`  warm: the same P-VOL every time, answered from the rendered list the emulator keeps while no pair changes ` +
       `(what a polling client sees); defeated: each answer read from SQLite and rendered again` +
       (hitsPossible ? ` (WARNING: ${pvols} P-VOLs is too few to be sure no request hits the cache)` : ''));
@@ -200,20 +207,26 @@ async function loadCase(ctx: BenchContext, dir: string): Promise<void> {
   const refMem = memoryOf(ref.child.pid!);
   await ref.stop();
 
-  const runs: Array<{ readyMs: number; startupMs: number; rssMiB: number; hwmMiB: number }> = [];
-  const n = envInt('BENCH_PAIRS_LOAD_RUNS', 2);
+  // Ready = answering the API: the ready line (listening), then a login and GET ldevs/65279 answered 200. Timed two
+  // ways: in-process (the ready line's startup_ms, counted from the first line of main, plus the time to that first
+  // answer; what the model costs, as the start-up target counts it) and from the spawn (Node's own start and module
+  // loading included, the same for any fixture: see the default fixture's figure).
+  const runs: Array<{ readyMs: number; startupMs: number; answerMs: number; rssMiB: number; hwmMiB: number }> = [];
+  const n = envInt('BENCH_PAIRS_LOAD_RUNS', 3);
   for (let i = 0; i < n; i++) {
     const emu = await ctx.spawnEmulator(args(file), { cwd, timeoutMs: BIG_READY_TIMEOUT_MS });
     try {
+      const t0 = performance.now();
+      const auth = await ctx.login(emu.port);
+      const headers = { Authorization: auth, Accept: 'application/json' };
+      const lastLdev = await ctx.once(emu.port, { method: 'GET', path: `${OBJ}/ldevs/${MAX_LDEVS - 1}`, headers });
+      const answerMs = performance.now() - t0;
+      if (lastLdev.status !== 200) throw new Error(`GET ldevs/${MAX_LDEVS - 1} answered ${lastLdev.status}`);
       const mem = memoryOf(emu.child.pid!);
       if (!mem) throw new Error('cannot read /proc/<pid>/status');
-      runs.push({ readyMs: emu.readyMs, startupMs: emu.startupMs, ...mem });
+      runs.push({ readyMs: emu.readyMs, startupMs: emu.startupMs, answerMs, ...mem });
       if (i === 0) {
-        // The model is whole: the last LDEV exists and a P-VOL lists its 100 pairs (after the memory reading).
-        const auth = await ctx.login(emu.port);
-        const headers = { Authorization: auth, Accept: 'application/json' };
-        const lastLdev = await ctx.once(emu.port, { method: 'GET', path: `${OBJ}/ldevs/${MAX_LDEVS - 1}`, headers });
-        if (lastLdev.status !== 200) throw new Error(`GET ldevs/${MAX_LDEVS - 1} answered ${lastLdev.status}`);
+        // The model is whole: a P-VOL lists its 100 pairs.
         const lastPvol = pvolCount - 1;
         const list = await ctx.once(emu.port, { method: 'GET', path: `${OBJ}/snapshots?pvolLdevId=${lastPvol}`, headers });
         const listed = list.status === 200 ? (JSON.parse(list.body) as { data: unknown[] }).data.length : -1;
@@ -224,23 +237,35 @@ async function loadCase(ctx: BenchContext, dir: string): Promise<void> {
       await emu.stop();
     }
   }
+  const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  const inProcess = runs.map((r) => r.startupMs + r.answerMs);
+  const fromSpawn = runs.map((r) => r.readyMs + r.answerMs);
   ctx.note(`fixture: ${fmt(MAX_LDEVS)} LDEVs, ${fmt(specs.length)} pairs (${fmt(pvolCount)} P-VOLs x ${specs.length / pvolCount}, ` +
     `${fmt(withSvol)} with a DP S-VOL), ${fmt(pvolCount)} snapshot groups; ${fileMiB.toFixed(1)} MiB of JSON`);
-  ctx.note(`start-up to the ready line (--db :memory: --fixture <file> --http-port 0 --https-port 0):  ` +
-    runs.map((r) => `${(r.readyMs / 1000).toFixed(2)} s`).join(', ') + ` over ${runs.length} runs` +
-    `  (startup_ms on the ready line: ${runs.map((r) => r.startupMs).join(', ')}; default fixture: ${ref.readyMs.toFixed(0)} ms)`);
+  ctx.note(`ready (first API answer: login + GET ldevs/${MAX_LDEVS - 1}), --db :memory: --fixture <file> --http-port 0 --https-port 0, ${runs.length} runs:`);
+  ctx.note(`  in-process (startup_ms + first answer): ${inProcess.map((x) => `${fmt(x)} ms`).join(', ')}` +
+    ` (startup_ms ${runs.map((r) => r.startupMs).join(', ')}; first answer ${runs.map((r) => fmt(r.answerMs)).join(', ')} ms)`);
+  ctx.note(`  from the spawn (Node start and module loading included): ${fromSpawn.map((x) => `${fmt(x)} ms`).join(', ')}` +
+    `; default fixture: ${ref.readyMs.toFixed(0)} ms to its ready line (startup_ms ${ref.startupMs})`);
   ctx.note(`resident memory once ready (VmRSS):  ${runs.map((r) => `${r.rssMiB.toFixed(0)} MiB`).join(', ')}` +
     `;  peak during the load (VmHWM): ${runs.map((r) => `${r.hwmMiB.toFixed(0)} MiB`).join(', ')}` +
     (refMem ? `  (default fixture: ${refMem.rssMiB.toFixed(0)} MiB)` : ''));
+  ctx.target({
+    name: '65,280 LDEVs + 100,000 pairs ready (in-process, to the first API answer)', measured: `median ${fmt(med(inProcess))} ms of ${runs.length} runs`,
+    threshold: `< ${fmt(READY_TARGET_MS)} ms`, met: med(inProcess) < READY_TARGET_MS,
+    note: `from the spawn ${fmt(med(fromSpawn))} ms`,
+  });
 }
 
 /** The `npm run bench` section. */
 export async function bench(ctx: BenchContext): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vsp-bench-pairs-'));
   try {
-    await listCase(ctx, dir);
-    await cycleCase(ctx, dir);
-    await loadCase(ctx, dir);
+    // BENCH_PAIRS_CASES=list,cycle,load runs only the cases named.
+    const cases = new Set((process.env.BENCH_PAIRS_CASES ?? 'list,cycle,load').split(',').map((c) => c.trim()));
+    if (cases.has('list')) await listCase(ctx, dir);
+    if (cases.has('cycle')) await cycleCase(ctx, dir);
+    if (cases.has('load')) await loadCase(ctx, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

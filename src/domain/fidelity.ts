@@ -68,6 +68,23 @@ export interface Fidelity {
    * `Processing`, RCPY `Restoring`, PSUE/PFUL `Error` [I], TIA ref 6.4), e.g. `{"PFUL": "Completed"}`.
    */
   simpleSnapshotStatus: Record<string, string>;
+  /**
+   * Restore of a Thin Image Advanced pair: 'ignore' its `autoSplit` ("For Thin Image Advanced pairs, autoSplit attribute
+   * is ignored", doc text quoted by Terraform): the pair returns to PSUS keeping its snapshot [I: end status], or
+   * 'honour' it as TI standard does (Terraform's group note "Tested it, it's not ignored") [TIA ref 2.2].
+   */
+  tiaRestoreAutoSplit: 'ignore' | 'honour';
+  /**
+   * Group operations refused (KART30000-E 2E34/0006) on a non-CTG snapshot group holding two or more TIA pairs of one
+   * P-VOL ("operations in units of snapshot groups might fail"); [] = never [I: which operations, TIA ref 2.2].
+   */
+  tiaGroupSharedPvolOps: string[];
+  /**
+   * `GET snapshots?muNumber=M&detailInfoType=retention` (Ansible when the P-VOL is 0, and only off VSP E / One B, where
+   * it reads groups instead; invalid per the doc): 'refuse' it as the other invalid combinations (400 KART40046-E), or
+   * 'list' the pairs on MU M of every P-VOL [I, TIA ref 3.1, ref 5.3].
+   */
+  muOnlyRetentionQuery: 'list' | 'refuse';
   [row: string]: unknown;
 }
 
@@ -95,4 +112,7 @@ export const defaultFidelity: Fidelity = {
   snapshotFamilyUnknownLdev: 'empty',
   simpleCommandStatusReader: 'any',
   simpleSnapshotStatus: {},
+  tiaRestoreAutoSplit: 'ignore',
+  tiaGroupSharedPvolOps: ['split', 'resync', 'restore'],
+  muOnlyRetentionQuery: 'refuse',
 };

@@ -156,6 +156,19 @@ describe('simple API command status failures', () => {
     expect((await t.http.get(`${SIMPLE}/snapshots?count=0`).set(t.auth)).body.messageId).toBe('KART40039-E');
   });
 
+  it('several params entries answer one statusResource each [I]; an undefined master volume fails only its own command', async () => {
+    const res = await t.http.post(`${SIMPLE}/snapshots`).set(t.auth).send({ params: [
+      { masterVolumeId: 0, poolId: 1, snapshotGroupName: 'two', type: 'Snapshot' },
+      { masterVolumeId: 300, poolId: 1, snapshotGroupName: 'two', type: 'Snapshot' },
+    ] });
+    expect(res.status).toBe(202);
+    expect(res.body).toHaveLength(2);
+    const [ok, bad] = [await completed(t, res.body[0].statusResource), await completed(t, res.body[1].statusResource)];
+    expect(ok).toMatchObject({ status: 'normal', affectedResources: [`${SIMPLE}/snapshots/0,0`] });
+    expect(bad).toMatchObject({ status: 'error', errorCode: { SSB1: '2e20', SSB2: '0000' } });
+    expect(String(bad.errorMessage)).toContain('The specified LDEV is not installed');
+  });
+
   it('DELETE command-status answers what it said, then the status is gone', async () => {
     const status = statusPath(await create(t, { masterVolumeId: 0 }));
     await completed(t, status);

@@ -152,7 +152,7 @@ export const Pair = Type.Object({
   muNumber: I(undefined, { minimum: 0, maximum: 1023 }),
   svolLdevId: O(I('Omitted while the pair has no S-VOL.')),
   snapshotPoolId: I(),
-  concordanceRate: I(),
+  concordanceRate: O(I('Omitted for Thin Image Advanced pairs (isRedirectOnWrite true).')),
   progressRate: O(I('Only while data moves: COPY, RCPY, and the copy of a clone (PSUP).')),
   isConsistencyGroup: B(), isWrittenInSvol: B(), isClone: B(), canCascade: B(), isRedirectOnWrite: B(),
   splitTime: O(S('`YYYY-MM-DDThh:mm:ss` (no zone), once split.')),
@@ -160,11 +160,14 @@ export const Pair = Type.Object({
   pvolProcessingStatus: O(S('When primaryOrSecondary is P-VOL.')),
   svolProcessingStatus: O(S('When primaryOrSecondary is S-VOL.')),
   snapshotDataReadOnly: B(),
+  retentionPeriod: O(I('Thin Image Advanced pairs on models with data retention: remaining hours of the retention period, 0 when none or expired (TIA ref 3.2).')),
+  isVirtualCloneVolume: O(B('Models with vClones (VSP One B): true on a pair whose S-VOL is a vClone of its P-VOL (TIA ref 4.1, 4.4).')),
+  isVirtualCloneParentVolume: O(B('Models with vClones (VSP One B): as isVirtualCloneVolume (TIA ref 4.1, 4.4).')),
 }, { $id: 'Snapshot', description: 'A Thin Image pair (ref 5.2); field order as the doc example (HCSR0283).' });
 
 export const Replication = Type.Object({
   snapshotReplicationId: S(), snapshotGroupName: S(), pvolLdevId: I(), muNumber: I(), snapshotPoolId: I(),
-  svolLdevId: O(I()), consistencyGroupId: O(I()), status: strEnum(PAIR_STATUS), concordanceRate: I(),
+  svolLdevId: O(I()), consistencyGroupId: O(I()), status: strEnum(PAIR_STATUS), concordanceRate: O(I('Omitted for Thin Image Advanced pairs.')),
   isRedirectOnWrite: B(), isClone: B(), canCascade: B(), splitTime: O(S()),
 }, { $id: 'SnapshotReplication', description: 'An item of GET snapshot-replications (VSP 5000 series).' });
 

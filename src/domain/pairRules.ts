@@ -1,6 +1,7 @@
 import { VspError } from './errors.js';
 import { decide, type AcceptanceTables } from './pairMatrix.js';
 import { COPY_SPEEDS, pairId, type CopySpeed, type PairFacts, type PairKind, type PairLimits, type PairStatus } from './pairTypes.js';
+import { RETENTION_MAX_HOURS, RETENTION_MIN_HOURS } from './retention.js';
 
 /**
  * Create-pair rules (ref 5.6): the request-level rules the REST server checks before a job exists (400), and the
@@ -24,6 +25,8 @@ export interface CreatePairRequest {
   clonesAutomation: boolean;
   copySpeed: CopySpeed;
   isDataReductionForceCopy: boolean;
+  /** TIA snapshot data retention in hours (only with autoSplit, on models with retention; TIA ref 3.1). */
+  retentionPeriod?: number;
 }
 
 /**
@@ -47,8 +50,24 @@ export function parseCopySpeed(value: string): CopySpeed | null {
   return (COPY_SPEEDS as readonly string[]).includes(v) ? (v as CopySpeed) : null;
 }
 
-/** The request-level rules of `POST snapshots` (ref 5.6 table, Terraform's doc-derived validator). Throws 400s. */
-export function normalizeCreateBody(body: CreateBody, limits: PairLimits, cloneAutoSplit: CloneAutoSplitPolicy): CreatePairRequest {
+/**
+ * `retentionPeriod` of a create, split or resync (TIA ref 3.1): hours 1-12288, and only on models with data retention
+ * (elsewhere KART20016-E as before). Null means not given (Terraform sends null on every create).
+ */
+export function parseRetentionPeriod(value: number | null | undefined, retention: boolean): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (!retention) throw combo('retentionPeriod can be specified only for Thin Image Advanced pairs with data retention');
+  if (!Number.isInteger(value) || value < RETENTION_MIN_HOURS || value > RETENTION_MAX_HOURS) {
+    throw new VspError('invalidValue', { attribute: 'retentionPeriod', value });
+  }
+  return value;
+}
+
+/**
+ * The request-level rules of `POST snapshots` (ref 5.6 table, Terraform's doc-derived validator). Throws 400s.
+ * `retention`: the model has snapshot data retention (TIA ref 3.1).
+ */
+export function normalizeCreateBody(body: CreateBody, limits: PairLimits, cloneAutoSplit: CloneAutoSplitPolicy, retention = false): CreatePairRequest {
   const given = <T>(v: T | null | undefined): v is T => v !== null && v !== undefined;
   if (body.snapshotGroupName.length < 1 || body.snapshotGroupName.length > limits.groupNameMax) {
     throw new VspError('invalidValue', { attribute: 'snapshotGroupName', value: body.snapshotGroupName });
@@ -59,7 +78,9 @@ export function normalizeCreateBody(body: CreateBody, limits: PairLimits, cloneA
   const isClone = body.isClone ?? false;
   let autoSplit = body.autoSplit ?? false;
   let clonesAutomation = body.clonesAutomation ?? false;
-  if (given(body.retentionPeriod)) throw combo('retentionPeriod can be specified only for Thin Image Advanced pairs with data retention');
+  const retentionPeriod = parseRetentionPeriod(body.retentionPeriod, retention);
+  // "only if the auto_split attribute is set to true for new pair" (TIA ref 3.1).
+  if (retentionPeriod !== undefined && body.autoSplit !== true) throw combo('retentionPeriod can be specified only when autoSplit is true');
   if (isClone && !given(body.svolLdevId)) throw new VspError('invalidCombination', { detail: 'svolLdevId is required when isClone is true' });
   if (isClone && body.canCascade === false) throw combo('canCascade must be true when isClone is true');
   if (clonesAutomation && !isClone) throw combo('clonesAutomation can be specified only when isClone is true');
@@ -85,6 +106,7 @@ export function normalizeCreateBody(body: CreateBody, limits: PairLimits, cloneA
     ...(given(body.isConsistencyGroup) ? { isConsistencyGroup: body.isConsistencyGroup } : {}),
     autoSplit, canCascade: body.canCascade ?? isClone, isClone, clonesAutomation, copySpeed,
     isDataReductionForceCopy: body.isDataReductionForceCopy ?? false,
+    ...(retentionPeriod !== undefined ? { retentionPeriod } : {}),
   };
 }
 
@@ -96,6 +118,9 @@ export interface VolumeFacts {
   /** Capacity saving (dedupe/compression) enabled. */
   capacitySaving: boolean;
   luPaths: number;
+  /** The LDEV carries `DRS` (a capacity-saving data reduction shared volume) and the DP pool it is in. */
+  drs?: boolean;
+  poolId?: number | null;
 }
 export interface PoolSide { type: string; isMainframe: boolean; overWarning: boolean }
 
@@ -123,6 +148,9 @@ export interface CreateFacts {
   ctgSameTree: boolean;
   /** Clone copies running or waiting (for the `refuse` concurrency policy). */
   clonesBusy: number;
+  /** The snapshot tree the P-VOL is in holds Thin Image Advanced pairs / Thin Image standard pairs. */
+  treeHasTia?: boolean;
+  treeHasTi?: boolean;
 }
 
 export interface CreateOptions {
@@ -131,10 +159,14 @@ export interface CreateOptions {
   /** Non-cascade pairs need LU paths on P-VOL and S-VOL [L, E590H]. */
   luPathsForNonCascade: boolean;
   clonePolicy: 'queue' | 'refuse';
+  /** Model facts: TI standard installed (default true) / TIA (default false) (TIA ref 1). */
+  thinImageStandard?: boolean;
+  thinImageAdvanced?: boolean;
 }
 
 export type CreateVerdict =
-  | { kind: 'create'; mu: number; newGroup: boolean; isCtg: boolean }
+  /** `tia`: the pair is Thin Image Advanced (absent for TI standard). */
+  | { kind: 'create'; mu: number; newGroup: boolean; isCtg: boolean; tia?: true }
   | { kind: 'noop'; mu: number }
   | { kind: 'refuse'; key: string; vars: Record<string, string | number> };
 
@@ -175,6 +207,14 @@ export function judgeCreate(req: CreatePairRequest, f: CreateFacts, o: CreateOpt
     if (!f.svol) return refuse('ldevNotDefined', { ldevId: req.svolLdevId });
     if (req.svolLdevId === req.pvolLdevId) return refuse('sameVolume', { ldevId: req.svolLdevId });
   }
+  const tia = isTiaCreate(f.pool, f.pvol, o);
+  const tiaRefusal = tia ? tiaCreateRefusal(req, f) : null;
+  if (tiaRefusal) return tiaRefusal;
+  // VSP One B has no TI standard: "Program product is not installed", SSB 2E21/9010 (TIA ref 1, 7).
+  if (!tia && o.thinImageStandard === false) return refuse('programProductNotInstalled', { product: 'Thin Image' });
+  if (!tia && req.retentionPeriod !== undefined) return refuse('retentionNotTia', { target: `pvolLdevId = ${req.pvolLdevId}` });
+  // "Thin Image (CAW/CoW) and Thin Image Advanced pairs cannot coexist in the same snapshot tree" (TIA ref 2.1).
+  if (tia ? f.treeHasTi : f.treeHasTia) return refuse('tiMixedTree', { ldevId: req.pvolLdevId });
   // An explicit MU that is taken: the acceptance matrix's YN (an accepted no-op) covers only a repeat of the
   // create that made the pair (a client re-sending it, as Cinder does); any other create on a used MU is refused.
   if (f.atMu) {
@@ -222,7 +262,22 @@ export function judgeCreate(req: CreatePairRequest, f: CreateFacts, o: CreateOpt
   if (req.isClone && req.clonesAutomation && o.clonePolicy === 'refuse' && f.clonesBusy >= o.limits.concurrentClones) {
     return refuse('cloneCopyLimit', { limit: o.limits.concurrentClones });
   }
-  return { kind: 'create', mu, newGroup: !f.group, isCtg };
+  return { kind: 'create', mu, newGroup: !f.group, isCtg, ...(tia ? { tia: true as const } : {}) };
+}
+
+/** TIA recognition (TIA ref 2.1, 9.1): on a model with TIA, an HDP snapshot pool and a P-VOL with `DRS`. */
+export function isTiaCreate(pool: PoolSide, pvol: VolumeFacts, o: Pick<CreateOptions, 'thinImageAdvanced'>): boolean {
+  return o.thinImageAdvanced === true && pool.type === 'HDP' && pvol.drs === true;
+}
+
+/** The TIA create rules (TIA ref 2.1): the P-VOL's own HDP pool, no clone, an S-VOL with DRS in the same pool. */
+function tiaCreateRefusal(req: CreatePairRequest, f: CreateFacts): CreateVerdict | null {
+  if (f.pvol!.poolId !== req.snapshotPoolId) return refuse('tiaPoolMismatch', { poolId: req.snapshotPoolId, ldevId: req.pvolLdevId });
+  if (req.isClone) return refuse('tiaCloneRefused', { target: `pvolLdevId = ${req.pvolLdevId}` });
+  if (f.svol && (f.svol.drs !== true || f.svol.poolId !== req.snapshotPoolId)) {
+    return refuse('tiaSvolNotDrs', { ldevId: f.svol.ldevId, poolId: req.snapshotPoolId });
+  }
+  return null;
 }
 
 /** Lowest free consistency-group id: TI prefers 128-2047, then 0-127 [doc: "TI prefers 128-2047"; order I]. */

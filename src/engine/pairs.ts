@@ -1,5 +1,5 @@
 import { EXPANDABLE_STATUSES, type CreatePairRequest } from '../domain/pairRules.js';
-import { movingData, renderPair, renderPairJson, renderReplication, type PairRole, type PairView } from '../domain/pairRender.js';
+import { movingData, renderPair, renderPairJson, renderReplication, retentionRunning, type PairRole, type PairView, type RenderModel } from '../domain/pairRender.js';
 import { pairId } from '../domain/pairTypes.js';
 import { usedBlocksOf, usedRate } from '../domain/pool.js';
 import { createPairStore, stampLoadTimes, type PairRow } from '../store/pairs.js';
@@ -26,6 +26,14 @@ function createPairService(engine: Engine) {
   const createPair = createPairHandler(engine, core);
   const commands = createPairCommands(engine, core);
   const now = () => engine.clock.now();
+  /** What the array's model adds to pair objects (TIA retention hours, vClone flags). */
+  const modelOf = (sid: string): RenderModel => {
+    const f = engine.arrays.get(sid)?.facts;
+    return { retention: f?.retention === true, virtualClone: f?.virtualClone === true };
+  };
+  /** A stored pair as a view: with its S-VOL's vClone parent when the model shows the vClone flags. */
+  const viewOf = (p: PairRow, model: RenderModel): PairView =>
+    (model.virtualClone && p.svolLdevId !== null ? { ...p, svolParentLdevId: engine.res.getLdev(p.sid, p.svolLdevId)?.parentLdevId ?? null } : p);
   // List answers reused while no pair changed (store.version): the rendered text when nothing in it depends on
   // the clock, else the rows, re-rendered for the progress of the moment. Clients poll the same list every few
   // seconds, and 1,024 pairs are ~400 KB of JSON.
@@ -40,7 +48,13 @@ function createPairService(engine: Engine) {
      * given, answers the same list as UTF-8 bytes rendered by SQLite (P-VOL role only), or null when a pair needs
      * the JS rendering.
      */
-    listText(key: string, rows: () => PairView[], role: PairRole = 'P-VOL', sql?: () => Buffer | null): string | Buffer {
+    listText(key: string, rows: () => PairView[], role: PairRole = 'P-VOL', sql?: () => Buffer | null, sid?: string): string | Buffer {
+      const model = sid === undefined ? {} : modelOf(sid);
+      // vClone flags follow the S-VOL's LDEV, which changes without the pair store knowing: no cache on such models.
+      if (model.virtualClone) {
+        const t = now();
+        return `{"data":[${rows().map((p) => renderPairJson(p, role, t, model)).join(',')}]}`;
+      }
       let entry = cache.get(key);
       if (!entry || entry.version !== store.version) {
         const version = store.version;
@@ -51,15 +65,21 @@ function createPairService(engine: Engine) {
       }
       if (entry.text !== null) return entry.text;
       const t = now();
-      const text = `{"data":[${entry.views.map((p) => renderPairJson(p, role, t)).join(',')}]}`;
-      if (!entry.views.some(movingData)) entry.text = text;
+      const text = `{"data":[${entry.views.map((p) => renderPairJson(p, role, t, model)).join(',')}]}`;
+      if (!entry.views.some((v) => movingData(v) || (model.retention && retentionRunning(v)))) entry.text = text;
       return text;
     },
     /** The pair object as a client reads it, at the current virtual time. */
-    render: (p: PairRow, role: PairRole = 'P-VOL') => renderPair(p, role, now()),
+    render: (p: PairRow, role: PairRole = 'P-VOL') => {
+      const model = modelOf(p.sid);
+      return renderPair(viewOf(p, model), role, now(), model);
+    },
     renderAll: (rows: PairRow[], role: PairRole = 'P-VOL') => {
       const t = now();
-      return rows.map((p) => renderPair(p, role, t));
+      return rows.map((p) => {
+        const model = modelOf(p.sid);
+        return renderPair(viewOf(p, model), role, t, model);
+      });
     },
     renderReplications: (sid: string, rows: PairRow[]) => {
       const t = now();
@@ -104,10 +124,10 @@ export function registerPairModule(engine: Engine): void {
 
   const jobs = engine.jobs;
   jobs.register('snapshot.create', ({ sid, params }) => svc.createPair(sid, params as CreatePairRequest));
-  for (const op of ['split', 'resync', 'restore', 'clone', 'assign', 'unassign', 'delete'] as const) {
+  for (const op of ['split', 'resync', 'restore', 'clone', 'assign', 'unassign', 'delete', 'setRetention'] as const) {
     jobs.register(`snapshot.${op}`, ({ sid, params }) => commands.pairAction(sid, { ...(params as PairActionParams), op }));
   }
-  for (const op of ['split', 'resync', 'restore', 'clone', 'delete'] as const) {
+  for (const op of ['split', 'resync', 'restore', 'clone', 'delete', 'setRetention'] as const) {
     jobs.register(`snapshotGroup.${op}`, ({ sid, params }) => commands.groupAction(sid, { ...(params as GroupActionParams), op }));
   }
   jobs.register('snapshotTree.delete', ({ sid, params }) => commands.treeDelete(sid, (params as { ldevId: number }).ldevId));

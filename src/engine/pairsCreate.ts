@@ -3,6 +3,7 @@ import { step } from '../domain/pairMachine.js';
 import { allocateCtgId, judgeCreate, type CreateFacts, type CreatePairRequest, type VolumeFacts } from '../domain/pairRules.js';
 import { pairId, type PairMachineContext } from '../domain/pairTypes.js';
 import { usedRate } from '../domain/pool.js';
+import { retentionEnd } from '../domain/retention.js';
 import type { PairRow } from '../store/pairs.js';
 import type { Engine } from './context.js';
 import { poolFacts } from './ldevs.js';
@@ -18,7 +19,29 @@ export function createPairHandler(engine: Engine, core: PairCore) {
   function volume(sid: string, ldevId: number): VolumeFacts | null {
     const l = engine.res.getLdev(sid, ldevId);
     if (!l) return null;
-    return { ldevId, blocks: l.blocks, isVvol: l.poolId === null, capacitySaving: l.drMode !== 'disabled', luPaths: engine.res.countLunsOfLdev(sid, ldevId) };
+    return {
+      ldevId, blocks: l.blocks, isVvol: l.poolId === null, capacitySaving: l.drMode !== 'disabled', luPaths: engine.res.countLunsOfLdev(sid, ldevId),
+      drs: l.drs, poolId: l.poolId,
+    };
+  }
+
+  /** Which kinds of pairs the snapshot tree of `ldevId` holds: walked up to its root, then every pair below it. */
+  function treeKinds(sid: string, ldevId: number): { tia: boolean; ti: boolean } {
+    let root = ldevId;
+    for (let up = store.bySvol(sid, root), n = 0; up && n < 1000; up = store.bySvol(sid, up.pvolLdevId), n++) root = up.pvolLdevId;
+    const out = { tia: false, ti: false };
+    const queue = [root];
+    const seen = new Set<number>();
+    while (queue.length && seen.size < 100_000 && !(out.tia && out.ti)) {
+      const ldev = queue.shift()!;
+      if (seen.has(ldev)) continue;
+      seen.add(ldev);
+      for (const p of store.byPvol(sid, ldev)) {
+        if (p.isRedirectOnWrite) out.tia = true; else out.ti = true;
+        if (p.svolLdevId !== null) queue.push(p.svolLdevId);
+      }
+    }
+    return out;
   }
 
   /** Whether any pair directly above or below the P-VOL in its tree is in the group (CTG rule, ref 5.4). */
@@ -44,7 +67,10 @@ export function createPairHandler(engine: Engine, core: PairCore) {
     const parent = store.bySvol(sid, req.pvolLdevId);
     const group = store.getGroup(sid, req.snapshotGroupName);
     const isCtg = group ? group.isCtg : req.isConsistencyGroup ?? false;
+    // Only a model with TIA can mix kinds; elsewhere every pair is TI standard and the walk is not needed.
+    const tree = engine.arrays.get(sid)!.facts.thinImageAdvanced ? treeKinds(sid, req.pvolLdevId) : { tia: false, ti: true };
     return {
+      treeHasTia: tree.tia, treeHasTi: tree.ti,
       pool: pool && pf ? { type: pool.type, isMainframe: pool.isMainframe, overWarning: usedRate(pf) > pf.warning } : null,
       pvol: volume(sid, req.pvolLdevId),
       svol: req.svolLdevId === undefined ? null : volume(sid, req.svolLdevId),
@@ -66,9 +92,11 @@ export function createPairHandler(engine: Engine, core: PairCore) {
 
   return function createPair(sid: string, req: CreatePairRequest): string[] {
     const now = engine.clock.now();
+    const model = engine.arrays.get(sid)!.facts;
     const verdict = judgeCreate(req, facts(sid, req), {
       limits: core.limits(), tables: core.tables(), clonePolicy: engine.fidelity.cloneConcurrency,
       luPathsForNonCascade: engine.fidelity.nonCascadeNeedsLuPaths,
+      thinImageStandard: model.thinImageStandard, thinImageAdvanced: model.thinImageAdvanced,
     });
     if (verdict.kind === 'refuse') throw new VspError(verdict.key, verdict.vars);
     if (verdict.kind === 'noop') return [`snapshots/${pairId(req.pvolLdevId, verdict.mu)}`];
@@ -87,7 +115,8 @@ export function createPairHandler(engine: Engine, core: PairCore) {
       snapshotGroupName: req.snapshotGroupName, snapshotPoolId: req.snapshotPoolId, status: 'COPY', ...r.context,
       isConsistencyGroup: verdict.isCtg, copySpeed: req.copySpeed, isDataReductionForceCopy: req.isDataReductionForceCopy,
       splitTime: null, isWrittenInSvol: false, phaseStart: null, dueAt: null, queuedAt: null, createdAt: now,
-      isRedirectOnWrite: false, retentionUntil: null,
+      // The retention period runs from the create on the virtual clock [I: not from the autoSplit's split, seconds later].
+      isRedirectOnWrite: verdict.tia === true, retentionUntil: req.retentionPeriod !== undefined ? retentionEnd(now, req.retentionPeriod) : null,
     };
     core.schedule(row, now);
     core.insertCreated(row, now);

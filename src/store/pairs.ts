@@ -32,24 +32,27 @@ const params = (p: PairRow) => ({
 });
 
 /** The read paths select only what the pair object shows (fewer columns than a full row, no sid). */
-const VIEW_COLUMNS = 'pvol, mu, svol, group_name, pool_id, status, kind, can_cascade, is_ctg, split_time, written_in_svol, phase_start, due_at, queued_at';
+const VIEW_COLUMNS = `pvol, mu, svol, group_name, pool_id, status, kind, can_cascade, is_ctg, split_time, written_in_svol, phase_start, due_at,
+  queued_at, is_row, retention_until, (SELECT parent_ldev_id FROM ldevs l WHERE l.sid = pairs.sid AND l.ldev_id = pairs.svol)`;
 const toView = (r: unknown[]): PairView => ({
   pvolLdevId: r[0] as number, muNumber: r[1] as number, svolLdevId: r[2] as number | null, snapshotGroupName: r[3] as string,
   snapshotPoolId: r[4] as number, status: r[5] as PairStatus, kind: r[6] as PairKind, canCascade: r[7] === 1, isConsistencyGroup: r[8] === 1,
   splitTime: r[9] as number | null, isWrittenInSvol: r[10] === 1, phaseStart: r[11] as number | null, dueAt: r[12] as number | null,
-  queuedAt: r[13] as number | null,
+  queuedAt: r[13] as number | null, isRedirectOnWrite: r[14] === 1, retentionUntil: (r[15] as number | null) ?? null,
+  svolParentLdevId: (r[16] as number | null) ?? null,
 });
 
 /**
  * The pair object of a P-VOL list (`renderPairJson(view, 'P-VOL', now)`) rendered by SQLite, so a list read makes
  * no JS value, object or string per pair. Only for pairs whose text does not depend on the clock (no data moving)
- * and whose split time is an integer of years 0001-9999; other rows come back as NULL and the caller renders the
+ * and whose split time is an integer of years 0001-9999, and not for Thin Image Advanced pairs (their retention
+ * countdown depends on the clock, their fields on the model); other rows come back as NULL and the caller renders the
  * list in JS. `concat` builds each text in one allocation and skips NULLs (the optional svolLdevId and splitTime);
  * json_quote escapes as JSON.stringify does; the split time is floored to the second as `splitTimeString` does.
  * A test keeps the two renderings identical.
  */
 const bool = (c: string) => `CASE ${c} WHEN 1 THEN 'true' ELSE 'false' END`;
-export const PVOL_FRAGMENT = `CASE WHEN status IN ('COPY', 'RCPY') OR (status = 'PSUP' AND kind = 'clone') OR (split_time IS NOT NULL
+export const PVOL_FRAGMENT = `CASE WHEN is_row = 1 OR status IN ('COPY', 'RCPY') OR (status = 'PSUP' AND kind = 'clone') OR (split_time IS NOT NULL
     AND (typeof(split_time) <> 'integer' OR split_time NOT BETWEEN -62135596800000 AND 253402300799999)) THEN NULL ELSE concat(
   '{"snapshotGroupName":', json_quote(group_name), ',"primaryOrSecondary":"P-VOL","status":"', status,
   '","pvolLdevId":', pvol, ',"muNumber":', mu, ',"svolLdevId":' || svol, ',"snapshotPoolId":', pool_id,
@@ -87,6 +90,7 @@ export function createPairStore(db: Db) {
     byPool: db.prepare('SELECT * FROM pairs WHERE sid = ? AND pool_id = ? ORDER BY pvol, mu'),
     inRange: db.prepare('SELECT * FROM pairs WHERE sid = ? AND pvol >= ? AND pvol <= ? ORDER BY pvol, mu'),
     all: db.prepare('SELECT * FROM pairs WHERE sid = ? ORDER BY pvol, mu'),
+    byMu: db.prepare('SELECT * FROM pairs WHERE sid = ? AND mu = ? ORDER BY pvol'),
     musOfPvol: db.prepare('SELECT mu FROM pairs WHERE sid = ? AND pvol = ? ORDER BY mu').pluck(),
     countPvol: db.prepare('SELECT COUNT(*) FROM pairs WHERE sid = ? AND pvol = ?').pluck(),
     countGroup: db.prepare('SELECT COUNT(*) FROM pairs WHERE sid = ? AND group_name = ?').pluck(),
@@ -145,6 +149,8 @@ export function createPairStore(db: Db) {
     byPool: (sid: string, poolId: number): PairRow[] => many(s.byPool.all(sid, poolId)),
     inPvolRange: (sid: string, from: number, to: number): PairRow[] => many(s.inRange.all(sid, from, to)),
     all: (sid: string): PairRow[] => many(s.all.all(sid)),
+    /** Every pair on the MU, whatever its P-VOL (Ansible's `muNumber=M&detailInfoType=retention`, TIA ref 3.1). */
+    byMu: (sid: string, mu: number): PairRow[] => many(s.byMu.all(sid, mu)),
     musOfPvol: (sid: string, pvol: number): number[] => s.musOfPvol.all(sid, pvol) as number[],
     countOfPvol: (sid: string, pvol: number): number => s.countPvol.get(sid, pvol) as number,
     countOfGroup: (sid: string, group: string): number => s.countGroup.get(sid, group) as number,

@@ -5,7 +5,7 @@ import type { GroupActionParams } from '../../engine/pairsCommands.js';
 import { fail, objectRoutes, submitJob } from '../vsp.js';
 import Type from 'typebox';
 import { jobHeaders, jobResponses, pathStr, readResponses, strEnum } from '../schemas/common.js';
-import { ACTION_BODIES, actionBody, actionParameters, copySpeedOf } from './snapshots.js';
+import { ACTION_BODIES, actionBody, actionParameters, copySpeedOf, retentionRoute } from './snapshots.js';
 
 const tags = ['snapshot-groups'];
 
@@ -53,16 +53,18 @@ export function snapshotGroupRoutes(app: FastifyInstance, engine: Engine): void 
       return { snapshotGroupName: g.name, snapshotGroupId: g.name, snapshots: svc().renderAll(svc().store.byGroup(sid, g.name)) };
     });
 
-    const action = (name: GroupActionParams['op'], body: object, summary: string) => {
+    const action = (name: GroupActionParams['op'], body: object, summary: string, url: string = name) => {
       r.route({
-        method: ['POST', 'PUT'], url: `/snapshot-groups/:snapshotGroupId/actions/${name}/invoke`,
+        method: ['POST', 'PUT'], url: `/snapshot-groups/:snapshotGroupId/actions/${url}/invoke`,
         schema: { tags, operationId: `${name}SnapshotGroup`, summary, params, headers: jobHeaders, body, response: jobResponses() },
+        ...(name === 'setRetention' ? { preValidation: retentionRoute(engine) } : {}),
         handler: async (req, reply) => {
           const g = groupOf(req.vsp.sid, (req.params as { snapshotGroupId: string }).snapshotGroupId);
           const p = actionParameters(engine, req, name);
           const params: GroupActionParams = { group: g.name, op: name };
           if (name === 'resync' || name === 'restore') params.autoSplit = p.autoSplit ?? false;
           if (name === 'clone') params.copySpeed = copySpeedOf(p.copySpeed);
+          if (p.retentionPeriod !== undefined && p.retentionPeriod !== null) params.retentionPeriod = p.retentionPeriod;
           return submitJob(engine, req, reply, `snapshotGroup.${name}`, params);
         },
       });
@@ -72,7 +74,8 @@ export function snapshotGroupRoutes(app: FastifyInstance, engine: Engine): void 
     action('restore', ACTION_BODIES.restore, 'Restore every pair of the group');
     action('clone', ACTION_BODIES.clone, 'Clone every pair of the group');
 
-    // set-retention and virtual-clone (Thin Image Advanced, VSP One B) are unknown URLs here: 404 KART20009-E.
+    action('setRetention', ACTION_BODIES.setRetention,
+      'Set the snapshot data retention period of every pair of the group (TIA, PSUS; VSP One B only, else 404 KART20009-E)', 'set-retention');
 
     r.delete('/snapshot-groups/:snapshotGroupId', {
       schema: { tags, operationId: 'deleteSnapshotGroup', summary: 'Delete every pair of the group', params, headers: jobHeaders, body: actionBody({}), response: jobResponses() },

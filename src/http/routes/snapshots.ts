@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { jsonBuffers } from '../../control/journal.js';
 import { renderError, VspError } from '../../domain/errors.js';
-import { normalizeCreateBody, parseCopySpeed, type CreateBody } from '../../domain/pairRules.js';
+import { normalizeCreateBody, parseCopySpeed, parseRetentionPeriod, type CreateBody } from '../../domain/pairRules.js';
 import { pairId, type CopySpeed } from '../../domain/pairTypes.js';
 import type { Engine } from '../../engine/context.js';
 import { pairService } from '../../engine/pairs.js';
@@ -23,7 +23,9 @@ export function actionBody(parameters: Record<string, unknown>, required: string
   });
 }
 
-const retentionPeriod = nullable<number>('integer', { description: 'Thin Image Advanced only: any value but null is refused (KART20016-E) on the emulated models.' });
+const retentionPeriod = nullable<number>('integer', {
+  description: 'Thin Image Advanced with data retention (VSP One B): hours 1-12288 the snapshot data is kept; on resync only with autoSplit true. On other models any value but null is refused (KART20016-E).',
+});
 const autoSplit = nullable<boolean>('boolean', { description: 'Split again when the operation completes (default false).' });
 const copySpeed = nullable<string>('string', { description: '`slower`, `medium` (default) or `faster`, any case.' });
 
@@ -34,6 +36,8 @@ export const ACTION_BODIES = {
   clone: actionBody({ copySpeed }, [], [{ parameters: { copySpeed: 'medium' } }]),
   assign: actionBody({ svolLdevId: { type: 'integer', minimum: 0 } }, ['svolLdevId'], [{ parameters: { svolLdevId: 10 } }]),
   unassign: actionBody({}),
+  setRetention: actionBody({ retentionPeriod: { type: 'integer', description: 'Hours 1-12288, not less than the remaining hours (equal: no change).' } },
+    ['retentionPeriod'], [{ parameters: { retentionPeriod: 24 } }]),
 } as const;
 
 /** `{pvolLdevId},{muNumber}`, the pair's object id. */
@@ -52,11 +56,24 @@ export function actionParameters(engine: Engine, req: FastifyRequest, op: string
   if (body && body.parameters === undefined && engine.fidelity.bareBodyRefused.includes(op)) {
     fail('invalidCombination', { detail: 'parameters is not specified' });
   }
-  const p = body?.parameters ?? {};
-  if (p.retentionPeriod !== undefined && p.retentionPeriod !== null) {
-    fail('invalidParameterCombination', { detail: 'retentionPeriod can be specified only for Thin Image Advanced pairs with data retention' });
+  const p = { ...(body?.parameters ?? {}) };
+  const retentionPeriod = parseRetentionPeriod(p.retentionPeriod, engine.arrays.get(req.vsp.sid)!.facts.retention);
+  // Resync keeps a new snapshot only with autoSplit, so retentionPeriod needs it (TIA ref 3.1, Terraform's rule) [I: array side].
+  if (retentionPeriod !== undefined && op === 'resync' && p.autoSplit !== true) {
+    fail('invalidParameterCombination', { detail: 'retentionPeriod can be specified only when autoSplit is true' });
   }
+  p.retentionPeriod = retentionPeriod;
   return p;
+}
+
+/**
+ * set-retention exists only on models with data retention; elsewhere its URL answers as an unknown one, 404
+ * KART20009-E, before the body is looked at (TIA ref 3.3, 7: what Ansible sees on other models).
+ */
+export function retentionRoute(engine: Engine) {
+  return async (req: FastifyRequest) => {
+    if (!engine.arrays.get(req.vsp.sid)!.facts.retention) fail('noResource', { url: req.url.split('?')[0]! });
+  };
 }
 
 export function copySpeedOf(value: string | null | undefined): CopySpeed | undefined {
@@ -83,7 +100,8 @@ async function submitPairAction(engine: Engine, req: FastifyRequest, reply: Fast
   const sid = req.vsp.sid;
   const j = svc.commands.precheck(sid, params);
   if (j === 'missing') fail('objectNotFound', { object: `snapshots/${pairId(params.pvol, params.mu)}` });
-  if (j.verdict === 'N' && svc.core.refusalForm(params.op) === 'sync412') {
+  // set-retention refusals come back in its job: their form is unknown (TIA ref 3.3) [I].
+  if (j.verdict === 'N' && params.op !== 'setRetention' && svc.core.refusalForm(params.op) === 'sync412') {
     const detail = renderError(engine.catalog, new VspError(j.refusal.key, j.refusal.vars)).body.message;
     fail(REFUSAL_412[params.op] ?? 'pairPrecondition', { detail });
   }
@@ -115,7 +133,7 @@ const listQuery = Type.Object({
   detailInfoType: Type.Optional(strEnum(['retention'] as const)),
 }, { description: 'One of four combinations: pvolLdevId; pvolLdevId + snapshotGroupName; pvolLdevId + muNumber; svolLdevId. None: 400 KART40044-E; another: 400 KART40046-E.' });
 
-type ListQuery = { snapshotGroupName?: string; pvolLdevId?: number; svolLdevId?: number; muNumber?: number };
+type ListQuery = { snapshotGroupName?: string; pvolLdevId?: number; svolLdevId?: number; muNumber?: number; detailInfoType?: string };
 
 /** Thin Image pairs: list (four filter combinations), get, create, the pair actions, delete; snapshot-replications. */
 export function snapshotRoutes(app: FastifyInstance, engine: Engine): void {
@@ -141,12 +159,19 @@ export function snapshotRoutes(app: FastifyInstance, engine: Engine): void {
       };
       switch (keys) {
         case 'pvolLdevId': return json(svc().listText(`p|${sid}|${q.pvolLdevId}`, () => store.viewsByPvol(sid, q.pvolLdevId!), 'P-VOL',
-          () => store.listJsonByPvol(sid, q.pvolLdevId!)));
+          () => store.listJsonByPvol(sid, q.pvolLdevId!), sid));
         case 'pvolLdevId+snapshotGroupName': {
           const key = `pg|${sid}|${q.pvolLdevId}|${q.snapshotGroupName}`;
           return json(svc().listText(key, () => store.viewsByPvolAndGroup(sid, q.pvolLdevId!, q.snapshotGroupName!), 'P-VOL',
-            () => store.listJsonByPvolAndGroup(sid, q.pvolLdevId!, q.snapshotGroupName!)));
+            () => store.listJsonByPvolAndGroup(sid, q.pvolLdevId!, q.snapshotGroupName!), sid));
         }
+        // Ansible asks `muNumber=M&detailInfoType=retention` when the P-VOL is 0 (Python reads 0 as "not given"), on
+        // every model (TIA ref 3.1); the doc has no such combination (fidelity.muOnlyRetentionQuery).
+        case 'muNumber':
+          if (q.detailInfoType === 'retention' && engine.fidelity.muOnlyRetentionQuery === 'list') {
+            return { data: svc().renderAll(store.byMu(sid, q.muNumber!)) };
+          }
+          throw new VspError('invalidCombination', { detail: 'invalid combination of query parameters: muNumber' }, engine.fidelity.invalidSnapshotQueryStatus);
         case 'muNumber+pvolLdevId': {
           const p = store.get(sid, q.pvolLdevId!, q.muNumber!);
           return { data: p ? [svc().render(p)] : [] };
@@ -182,7 +207,7 @@ export function snapshotRoutes(app: FastifyInstance, engine: Engine): void {
     }, async (req, reply) => {
       const sid = req.vsp.sid;
       const body = req.body as CreateBody;
-      const params = normalizeCreateBody(body, svc().core.limits(), engine.fidelity.cloneAutoSplit);
+      const params = normalizeCreateBody(body, svc().core.limits(), engine.fidelity.cloneAutoSplit, engine.arrays.get(sid)!.facts.retention);
       for (const k of ['pvolLdevId', 'svolLdevId'] as const) {
         const v = params[k];
         if (v !== undefined && v > maxLdev(sid)) fail('invalidValue', { attribute: k, value: v });
@@ -203,8 +228,10 @@ export function snapshotRoutes(app: FastifyInstance, engine: Engine): void {
       });
     };
     type PairActionParameters = Omit<PairActionParams, 'pvol' | 'mu' | 'op'>;
-    action('split', 'split', 'splitSnapshot', ACTION_BODIES.split, 'Store snapshot data (split the pair)', () => ({}));
-    action('resync', 'resync', 'resyncSnapshot', ACTION_BODIES.resync, 'Resynchronize the pair (delete the snapshot data)', (p) => ({ autoSplit: p.autoSplit ?? false }));
+    const kept = (p: ActionParameters) => (p.retentionPeriod !== undefined && p.retentionPeriod !== null ? { retentionPeriod: p.retentionPeriod } : {});
+    action('split', 'split', 'splitSnapshot', ACTION_BODIES.split, 'Store snapshot data (split the pair); TIA: optionally with a retention period', kept);
+    action('resync', 'resync', 'resyncSnapshot', ACTION_BODIES.resync, 'Resynchronize the pair (delete the snapshot data)',
+      (p) => ({ autoSplit: p.autoSplit ?? false, ...kept(p) }));
     action('restore', 'restore', 'restoreSnapshot', ACTION_BODIES.restore, 'Restore the P-VOL from the snapshot data', (p) => ({ autoSplit: p.autoSplit ?? false }));
     action('clone', 'clone', 'cloneSnapshot', ACTION_BODIES.clone, 'Clone the pair (copy, then the pair is deleted)', (p) => ({ copySpeed: copySpeedOf(p.copySpeed) }));
     action('assign-volume', 'assign', 'assignSnapshotVolume', ACTION_BODIES.assign, 'Assign an S-VOL to the snapshot data', (p) => {
@@ -213,8 +240,20 @@ export function snapshotRoutes(app: FastifyInstance, engine: Engine): void {
     });
     action('unassign-volume', 'unassign', 'unassignSnapshotVolume', ACTION_BODIES.unassign, 'Release the S-VOL of the pair', () => ({}));
 
-    // Data retention and vClone (set-retention, virtual-clone) exist only on VSP One B (TIA): on these models their
-    // URLs are unknown, answered 404 KART20009-E by the not-found handler as Ansible sees it (ref 4.3).
+    r.route({
+      method: ['POST', 'PUT'], url: '/snapshots/:snapshotId/actions/set-retention/invoke',
+      schema: {
+        tags, operationId: 'setSnapshotRetention', params: snapshotParams, headers: jobHeaders, body: ACTION_BODIES.setRetention,
+        summary: 'Set the snapshot data retention period of a Thin Image Advanced pair (PSUS; VSP One B only, else 404 KART20009-E)',
+        response: jobResponses(),
+      },
+      preValidation: retentionRoute(engine),
+      handler: async (req, reply) => {
+        const { pvol, mu } = parseSnapshotId(engine, req.vsp.sid, (req.params as { snapshotId: string }).snapshotId);
+        const p = actionParameters(engine, req, 'setRetention');
+        return submitPairAction(engine, req, reply, { pvol, mu, op: 'setRetention', retentionPeriod: p.retentionPeriod! });
+      },
+    });
 
     r.delete('/snapshots/:snapshotId', {
       schema: {

@@ -5,9 +5,10 @@ import type { PairKind, PairMachineContext, PairOp, PairPhase, PairStatus } from
 /**
  * The Thin Image pair machine (ref 6.2): one state per REST status plus SMPL (no pair yet) and GONE (deleted).
  * User operations are guarded by the acceptance matrix (the machine only moves on a Y cell); `timer` ends the
- * timed phase of COPY / RCPY / PSUP / SMPP; pool and failure events are the array's own. The machine is used
- * purely — `step()` resolves a snapshot from the stored status + context and asks xstate's `transition()` for
- * the next one — so no actor and no delay lives in memory: the engine stores status, context and deadline.
+ * timed phase of COPY / RCPY / PSUP / SMPP and the autoSplit hold in PAIR / PFUL; pool and failure events are the
+ * array's own. The machine is used purely — `step()` resolves a snapshot from the stored status + context and asks
+ * xstate's `transition()` for the next one — so no actor and no delay lives in memory: the engine stores status,
+ * context and deadline.
  *
  * Named actions are the side effects the engine performs (stamp splitTime, start/end a clone copy, attach/
  * release the S-VOL, put the cascade subtree in PSUE).
@@ -80,7 +81,10 @@ function buildMachine(tables: AcceptanceTables) {
     poolFull: toPsue(), fail: toPsue(),
   });
   const paired = (status: 'PAIR' | 'PFUL', splitTarget: 'PSUS' | 'PFUS') => ({
-    split: { guard: accepted(status), target: splitTarget, actions: ['stampSplitTime'] },
+    // A user split during an autoSplit hold is that split: the hold ends with it.
+    split: { guard: accepted(status), target: splitTarget, actions: ['stampSplitTime', phase(null), 'clearFlags'] },
+    // The autoSplit hold is over: the array splits the pair itself (ref 6.2 "COPY → PAIR → PSUS").
+    timer: { guard: 'autoSplit', target: splitTarget, actions: ['stampSplitTime', phase(null), 'clearFlags'] },
     clone: { guard: accepted(status), target: 'PSUP', actions: ['startCloneCopy', phase('cloneCopy')] },
     unassign: { guard: accepted(status), actions: ['releaseSvol'] },
     delete: deleteFrom(status, ['orphanSubtree']),
@@ -101,7 +105,8 @@ function buildMachine(tables: AcceptanceTables) {
       on: {
         timer: [
           { guard: 'cloneAfterCopy', target: 'PSUP', actions: ['startCloneCopy', phase('cloneCopy'), 'clearFlags'] },
-          { guard: 'autoSplit', target: 'PSUS', actions: ['stampSplitTime', phase(null), 'clearFlags'] },
+          // autoSplit: the pair shows PAIR for the hold before the array splits it (ref 6.2; Terraform waits for PAIR).
+          { guard: 'autoSplit', target: 'PAIR', actions: [phase('autoSplitHold')] },
           { target: 'PAIR', actions: [phase(null)] },
         ],
         delete: deleteFrom('COPY', cloneDeleteExtras),
@@ -116,7 +121,8 @@ function buildMachine(tables: AcceptanceTables) {
     RCPY: {
       on: {
         timer: [
-          { guard: 'autoSplit', target: 'PSUS', actions: ['stampSplitTime', phase(null), 'clearFlags'] },
+          // Restore with autoSplit: RCPY → PAIR → re-split, as seen live (ref 6.2 [L]).
+          { guard: 'autoSplit', target: 'PAIR', actions: ['clearSplitTime', phase('autoSplitHold')] },
           { target: 'PAIR', actions: ['clearSplitTime', phase(null)] },
         ],
         delete: deleteFrom('RCPY'),

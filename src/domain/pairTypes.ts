@@ -27,7 +27,8 @@ export const COPY_SPEEDS = ['slower', 'medium', 'faster'] as const;
 export type CopySpeed = (typeof COPY_SPEEDS)[number];
 
 /** The timed phase a pair is in; it names the transition duration of the timing profile. */
-export type PairPhase = 'create' | 'resync' | 'restore' | 'cloneCopy' | 'delete' | 'cloneEnd';
+/** `autoSplitHold`: the PAIR an autoSplit create, resync or restore shows before its split (ref 6.2). */
+export type PairPhase = 'create' | 'resync' | 'restore' | 'cloneCopy' | 'delete' | 'cloneEnd' | 'autoSplitHold';
 
 /** What the pair machine needs besides the status (persisted with the pair). */
 export interface PairMachineContext {

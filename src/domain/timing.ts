@@ -61,6 +61,10 @@ export const REALISTIC: TimingProfile = {
     'pair.restore.perGiB': 20,
     'pair.delete': 2000,
     'pair.cloneEnd': 1000,
+    // How long an autoSplit create / resync / restore shows PAIR before the array splits it [I, ref 6.2]: the doc
+    // names PAIR on the way and Terraform waits for PAIR even with autoSplit, polling every 10 s (ref 6.4), so the
+    // hold outlasts one poll interval. 0 passes PAIR within the same instant (no poll can see it).
+    'pair.autoSplitHold': 12000,
   },
   cloneSecondsPerGiB: { slower: 4, medium: 2, faster: 1 },
 };

@@ -42,6 +42,7 @@ export interface PairContentHooks {
 
 const PHASE_TIMER: Record<Exclude<PairPhase, 'cloneCopy'>, string> = {
   create: 'pair.create', resync: 'pair.resync', restore: 'pair.restore', delete: 'pair.delete', cloneEnd: 'pair.cloneEnd',
+  autoSplitHold: 'pair.autoSplitHold',
 };
 const GIB_BLOCKS = 2 * 1024 * 1024;
 

@@ -46,10 +46,17 @@ describe('create a pair', () => {
     expect((await t.http.get(`${OBJ}/snapshot-groups/g1`).set(t.auth)).body).toMatchObject({ snapshotGroupName: 'g1', snapshotGroupId: 'g1' });
   });
 
-  it('autoSplit: COPY then PSUS with splitTime', async () => {
+  it('autoSplit: COPY, then PAIR for the pair.autoSplitHold (12 s), then PSUS with splitTime at the split', async () => {
     expectSucceeded(await createPair(t, snapBody(1, 10, { autoSplit: true })));
+    expect((await getPair(t, 1, 0)).body.status).toBe('COPY');
     t.advance(2);
-    expect((await getPair(t, 1, 0)).body).toMatchObject({ status: 'PSUS', splitTime: '2026-01-05T10:00:02' });
+    const held = (await getPair(t, 1, 0)).body;
+    expect(held.status).toBe('PAIR');
+    expect(held).not.toHaveProperty('splitTime');
+    t.advance(11.9);
+    expect((await getPair(t, 1, 0)).body.status).toBe('PAIR');
+    t.advance(0.1);
+    expect((await getPair(t, 1, 0)).body).toMatchObject({ status: 'PSUS', splitTime: '2026-01-05T10:00:14' });
   });
 
   it('accepts Terraform\'s body with "retentionPeriod": null and every optional attribute as null', async () => {

@@ -60,8 +60,9 @@ describe('snapshot groups', () => {
   it('group split leaves already-split pairs as they are (YN) and splits the rest', async () => {
     expectSucceeded(await createPair(t, snapBody(1, 10, { snapshotGroupName: 'm', autoSplit: true })));
     expectSucceeded(await createPair(t, snapBody(5, 11, { snapshotGroupName: 'm' })));
-    t.advance(2);
+    t.advance(14);
     const before = (await getPair(t, 1, 0)).body.splitTime;
+    expect(before).toBeDefined();
     t.advance(10);
     expectSucceeded(await groupAct('m', 'split', { parameters: {} }));
     expect(await statuses('m')).toEqual(['PSUS', 'PSUS']);
@@ -78,16 +79,20 @@ describe('snapshot groups', () => {
     expect(await statuses('m')).toEqual(['PAIR', 'COPY']);
   });
 
-  it('group resync and restore with autoSplit go back to PSUS through COPY / RCPY', async () => {
+  it('group resync and restore with autoSplit go back to PSUS through COPY / RCPY and the PAIR of the autoSplit hold', async () => {
     for (const [p, s] of [[1, 10], [5, 11]]) expectSucceeded(await createPair(t, snapBody(p!, s, { snapshotGroupName: 'r', autoSplit: true })));
-    t.advance(2);
+    t.advance(14);
     expectSucceeded(await groupAct('r', 'resync', { parameters: { autoSplit: true } }));
     expect(await statuses('r')).toEqual(['COPY', 'COPY']);
     t.advance(2);
+    expect(await statuses('r')).toEqual(['PAIR', 'PAIR']);
+    t.advance(12);
     expect(await statuses('r')).toEqual(['PSUS', 'PSUS']);
     expectSucceeded(await groupAct('r', 'restore', { parameters: { autoSplit: true } }));
     expect(await statuses('r')).toEqual(['RCPY', 'RCPY']);
     t.advance(4);
+    expect(await statuses('r')).toEqual(['PAIR', 'PAIR']);
+    t.advance(12);
     expect(await statuses('r')).toEqual(['PSUS', 'PSUS']);
     expectSucceeded(await groupAct('r', 'resync'));
     t.advance(2);

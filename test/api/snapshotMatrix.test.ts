@@ -165,19 +165,20 @@ describe('every Y cell moves the pair where the machine says, through HTTP', () 
 });
 
 describe('timed phases and array-side events, from fixture statuses', () => {
-  const timed: Array<[PairKind, PairStatus, Partial<PairSpec>, string | undefined]> = [
+  // autoSplit: the phase ends in PAIR, which the array splits after the pair.autoSplitHold (12 s).
+  const timed: Array<[PairKind, PairStatus, Partial<PairSpec>, string | undefined, string?]> = [
     ['snapshot', 'COPY', {}, 'PAIR'],
-    ['snapshot', 'COPY', { autoSplit: true }, 'PSUS'],
+    ['snapshot', 'COPY', { autoSplit: true }, 'PAIR', 'PSUS'],
     ['clone', 'COPY', { clonesAutomation: true }, 'PSUP'],
     ['snapshot', 'RCPY', {}, 'PAIR'],
-    ['snapshot', 'RCPY', { autoSplit: true }, 'PSUS'],
+    ['snapshot', 'RCPY', { autoSplit: true }, 'PAIR', 'PSUS'],
     ['clone', 'PSUP', {}, 'SMPP'],
     ['snapshot', 'SMPP', {}, undefined],
     ['snapshot', 'PSUP', {}, 'PSUS'],
     ['snapshot', 'CPYP', {}, 'PSUS'],
   ];
-  for (const [kind, status, extra, to] of timed) {
-    it(`${kind} ${status}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''} ends in ${to ?? 'no pair'} when its phase is over`, async () => {
+  for (const [kind, status, extra, to, held] of timed) {
+    it(`${kind} ${status}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''} ends in ${to ?? 'no pair'}${held ? ` then ${held}` : ''} when its phase is over`, async () => {
       const t = await startWith(fixtureWith({ ldevs: allVolumes(), pairs: [spec(kind, status, extra)] }));
       try {
         const pvol = pvolOf(kind, status);
@@ -185,6 +186,10 @@ describe('timed phases and array-side events, from fixture statuses', () => {
         // clone copy of 10 GiB at medium: 20 s; every other phase is shorter.
         t.advance(kind === 'clone' && status === 'PSUP' ? 20 : 3.2);
         expect(await statusOf(t, pvol, 0)).toBe(to);
+        if (held) {
+          t.advance(12);
+          expect(await statusOf(t, pvol, 0)).toBe(held);
+        }
       } finally { await t.close(); }
     });
   }

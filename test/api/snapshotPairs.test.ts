@@ -17,7 +17,8 @@ describe('pair reads', () => {
     expectSucceeded(await createPair(t, snapBody(1, 10, { muNumber: 7, autoSplit: true })));
     expectSucceeded(await createPair(t, snapBody(1, 11, { snapshotGroupName: 'g2' })));
     expectSucceeded(await createPair(t, snapBody(1, undefined, { muNumber: 3 })));
-    t.advance(2);
+    // COPY (2 s), then the autoSplit hold of pair 1,7 (12 s).
+    t.advance(14);
   });
   afterEach(async () => { await t.close(); });
 
@@ -49,7 +50,7 @@ describe('pair reads', () => {
     expect((await getPair(t, 1, 7)).body).toEqual({
       snapshotGroupName: 'g1', primaryOrSecondary: 'P-VOL', status: 'PSUS', pvolLdevId: 1, muNumber: 7, svolLdevId: 10, snapshotPoolId: 1,
       concordanceRate: 100, isConsistencyGroup: false, isWrittenInSvol: false, isClone: false, canCascade: true, isRedirectOnWrite: false,
-      splitTime: '2026-01-05T10:00:02', snapshotId: '1,7', pvolProcessingStatus: 'N', snapshotDataReadOnly: false,
+      splitTime: '2026-01-05T10:00:14', snapshotId: '1,7', pvolProcessingStatus: 'N', snapshotDataReadOnly: false,
     });
     const floating = (await getPair(t, 1, 3)).body;
     expect(floating).not.toHaveProperty('svolLdevId');
@@ -106,6 +107,8 @@ describe('pair actions', () => {
     expect((await poll((await post('snapshots/1,0/actions/resync/invoke', { parameters: { autoSplit: true } })).body.jobId)).state).toBe('Succeeded');
     expect(await statusOf(t, 1, 0)).toBe('COPY');
     t.advance(2);
+    expect(await statusOf(t, 1, 0)).toBe('PAIR');
+    t.advance(12);
     expect(await statusOf(t, 1, 0)).toBe('PSUS');
     expect((await poll((await post('snapshots/1,0/actions/restore/invoke')).body.jobId)).state).toBe('Succeeded');
     expect(await statusOf(t, 1, 0)).toBe('RCPY');
@@ -140,7 +143,7 @@ describe('pair actions', () => {
 
   it('assign-volume gives a pair without S-VOL one; unassign-volume releases it; HTI and snapshotPoolId follow', async () => {
     expectSucceeded(await createPair(t, snapBody(1, undefined, { autoSplit: true })));
-    t.advance(2);
+    t.advance(14);
     expectSucceeded(await act(t, 1, 0, 'assign-volume', { parameters: { svolLdevId: 10 } }));
     expect((await getPair(t, 1, 0)).body).toMatchObject({ status: 'PSUS', svolLdevId: 10 });
     expect((await t.http.get(`${OBJ}/ldevs/10`).set(t.auth)).body).toMatchObject({ attributes: ['CVS', 'HDP', 'HTI'], snapshotPoolId: 1 });
@@ -299,12 +302,12 @@ describe('models, fixtures and restarts', () => {
       const mk = (pvol: number, svol: number, extra = {}) => t.http.post(`${OBJ}/storages/${sid}/snapshots`).set(login).set(INSTANT)
         .send({ snapshotGroupName: 'r', snapshotPoolId: 1, pvolLdevId: pvol, svolLdevId: svol, canCascade: true, ...extra });
       expectSucceeded(await mk(256, 257, { snapshotGroupName: 'cg', isConsistencyGroup: true, autoSplit: true }));
-      t.advance(2);
+      t.advance(14);
       const all = (await t.http.get(`${OBJ}/storages/${sid}/snapshot-replications`).set(login)).body.data;
       expect(all).toEqual([{
         snapshotReplicationId: '256,0', snapshotGroupName: 'cg', pvolLdevId: 256, muNumber: 0, snapshotPoolId: 1, svolLdevId: 257,
         consistencyGroupId: 128, status: 'PSUS', concordanceRate: 100, isRedirectOnWrite: false, isClone: false, canCascade: true,
-        splitTime: '2026-01-05T10:00:02',
+        splitTime: '2026-01-05T10:00:14',
       }]);
       expect((await t.http.get(`${OBJ}/storages/${sid}/snapshot-replications?startPvolLdevId=257&endPvolLdevId=300`).set(login)).body).toEqual({ data: [] });
     } finally { await t.close(); }
@@ -334,7 +337,7 @@ describe('models, fixtures and restarts', () => {
     await expect(startWith(fixtureWith({ pairs: [{ pvolLdevId: 77, snapshotGroupName: 'x', snapshotPoolId: 1 }] }))).rejects.toThrow(/P-VOL 77/);
   });
 
-  it('deadlines live in SQLite: a restart resumes COPY where it was', async () => {
+  it('deadlines live in SQLite: a restart resumes COPY, then the autoSplit hold in PAIR, where they were', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vsp-pairs-'));
     const db = join(dir, 'state.db');
     try {
@@ -347,8 +350,17 @@ describe('models, fixtures and restarts', () => {
       try {
         expect(await statusOf(b, 1, 0)).toBe('COPY');
         b.advance(1);
-        expect((await getPair(b, 1, 0)).body).toMatchObject({ status: 'PSUS', splitTime: '2026-01-05T10:00:02' });
+        expect(await statusOf(b, 1, 0)).toBe('PAIR');
+        b.advance(5);
       } finally { await b.close(); }
+      const c = await startApp({ db, startTime: Date.UTC(2026, 0, 5, 10, 0, 7) });
+      try {
+        expect(await statusOf(c, 1, 0)).toBe('PAIR');
+        c.advance(6.9);
+        expect(await statusOf(c, 1, 0)).toBe('PAIR');
+        c.advance(0.1);
+        expect((await getPair(c, 1, 0)).body).toMatchObject({ status: 'PSUS', splitTime: '2026-01-05T10:00:14' });
+      } finally { await c.close(); }
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });

@@ -160,7 +160,7 @@ describe('clone pairs', () => {
     t.advance(3);
     expect(await statusOf(t, 10, 0)).toBe('PSUP');
     expectSucceeded(await createPair(t, snapBody(20, 21, { autoSplit: true })));
-    t.advance(12);
+    t.advance(14);
     expect(await statusOf(t, 10, 0)).toBeUndefined();
     expect(await statusOf(t, 20, 0)).toBe('PSUS');
     expectSucceeded(await t.http.post(`${V1}/services/snapshot-tree/actions/delete/invoke`).set(t.auth).set(INSTANT).send({ parameters: { ldevId: 20 } }));

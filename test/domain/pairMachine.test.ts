@@ -60,7 +60,10 @@ describe('pair machine reads the acceptance matrix', () => {
 describe('pair machine transitions', () => {
   const cases: Array<{ name: string; from: PairStatus; c: PairMachineContext; e: PairEvent; to: string; effects?: string[]; phase?: string | null }> = [
     { name: 'COPY ends in PAIR', from: 'COPY', c: ctx('snapshot', { phase: 'create' }), e: { type: 'timer' }, to: 'PAIR', phase: null },
-    { name: 'COPY with autoSplit ends in PSUS and stamps splitTime', from: 'COPY', c: ctx('snapshot', { autoSplit: true, phase: 'create' }), e: { type: 'timer' }, to: 'PSUS', effects: ['stampSplitTime'] },
+    { name: 'COPY with autoSplit ends in PAIR held for the autoSplit (no split yet)', from: 'COPY', c: ctx('snapshot', { autoSplit: true, phase: 'create' }), e: { type: 'timer' }, to: 'PAIR', phase: 'autoSplitHold' },
+    { name: 'the autoSplit hold ends in PSUS and stamps splitTime', from: 'PAIR', c: ctx('snapshot', { autoSplit: true, phase: 'autoSplitHold' }), e: { type: 'timer' }, to: 'PSUS', effects: ['stampSplitTime'], phase: null },
+    { name: 'the autoSplit hold over the pool threshold ends in PFUS', from: 'PFUL', c: ctx('snapshot', { autoSplit: true, phase: 'autoSplitHold' }), e: { type: 'timer' }, to: 'PFUS', effects: ['stampSplitTime'], phase: null },
+    { name: 'a user split during the autoSplit hold ends the hold', from: 'PAIR', c: ctx('snapshot', { autoSplit: true, phase: 'autoSplitHold' }), e: { type: 'split' }, to: 'PSUS', effects: ['stampSplitTime'], phase: null },
     { name: 'COPY of a clone with clonesAutomation starts the copy (PSUP)', from: 'COPY', c: ctx('clone', { cloneAfterCopy: true, phase: 'create' }), e: { type: 'timer' }, to: 'PSUP', effects: ['startCloneCopy'], phase: 'cloneCopy' },
     { name: 'split stores snapshot data', from: 'PAIR', c: ctx('snapshot'), e: { type: 'split' }, to: 'PSUS', effects: ['stampSplitTime'] },
     { name: 'split over the threshold gives PFUS', from: 'PFUL', c: ctx('snapshot'), e: { type: 'split' }, to: 'PFUS', effects: ['stampSplitTime'] },
@@ -69,7 +72,7 @@ describe('pair machine transitions', () => {
     { name: 'restore reverse-copies (RCPY)', from: 'PSUS', c: ctx('snapshot'), e: { type: 'restore', autoSplit: true }, to: 'RCPY', phase: 'restore' },
     { name: 'restore of PFUS', from: 'PFUS', c: ctx('snapshot'), e: { type: 'restore', autoSplit: false }, to: 'RCPY', phase: 'restore' },
     { name: 'RCPY ends in PAIR', from: 'RCPY', c: ctx('snapshot', { phase: 'restore' }), e: { type: 'timer' }, to: 'PAIR', effects: ['clearSplitTime'] },
-    { name: 'RCPY with autoSplit ends in PSUS', from: 'RCPY', c: ctx('snapshot', { autoSplit: true, phase: 'restore' }), e: { type: 'timer' }, to: 'PSUS', effects: ['stampSplitTime'] },
+    { name: 'RCPY with autoSplit ends in PAIR held for the re-split', from: 'RCPY', c: ctx('snapshot', { autoSplit: true, phase: 'restore' }), e: { type: 'timer' }, to: 'PAIR', effects: ['clearSplitTime'], phase: 'autoSplitHold' },
     { name: 'clone starts the copy', from: 'PAIR', c: ctx('clone'), e: { type: 'clone' }, to: 'PSUP', effects: ['startCloneCopy'], phase: 'cloneCopy' },
     { name: 'the clone copy ends in SMPP', from: 'PSUP', c: ctx('clone', { phase: 'cloneCopy' }), e: { type: 'timer' }, to: 'SMPP', effects: ['endCloneCopy'], phase: 'cloneEnd' },
     { name: 'SMPP ends with the pair gone', from: 'SMPP', c: ctx('clone', { phase: 'cloneEnd' }), e: { type: 'timer' }, to: 'GONE' },

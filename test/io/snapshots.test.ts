@@ -114,7 +114,8 @@ describe('Thin Image snapshot data', () => {
     await written(t, 10, { offset: 0, length: '4M', seed: 1 });
     const atSplit = await fp(t, 10);
     expectSucceeded(await createPair(t, snapBody(10, 11, { autoSplit: true })));
-    t.advance(2);
+    // COPY 2 s, then the autoSplit hold 12 s.
+    t.advance(14);
     expect((await getPair(t, 10, 0)).body.status).toBe('PSUS');
     await written(t, 10, { offset: 0, length: '4M', seed: 2 });
     expectSucceeded(await act(t, 10, 0, 'restore', { parameters: { autoSplit: false } }));

@@ -133,15 +133,15 @@ describe('live updates', () => {
     expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     await es.atLeast(1); // the current sequence, at once
 
-    // A create with autoSplit runs its job (COPY) and ends its copy (PSUS) within one clock step: no poll could see
-    // COPY, the record has it.
+    // A create with autoSplit runs its job (COPY), ends its copy (PAIR) and is split after the autoSplit hold (PSUS)
+    // within one clock step: no poll could see COPY or PAIR, the record has them.
     await server.rest('POST', 'snapshots', { snapshotGroupName: 'auto', snapshotPoolId: 1, pvolLdevId: 0, svolLdevId: 11, autoSplit: true });
     await es.atLeast(2);
     await server.advance(60);
     await es.atLeast(3);
     const v = await view(server);
     expect(v.transitions.filter((t) => t.snapshotId === '0,1').map((t) => [t.time, t.from, t.to])).toEqual([
-      ['2026-01-05T10:00:01.000Z', null, 'COPY'], ['2026-01-05T10:00:03.000Z', 'COPY', 'PSUS'],
+      ['2026-01-05T10:00:01.000Z', null, 'COPY'], ['2026-01-05T10:00:03.000Z', 'COPY', 'PAIR'], ['2026-01-05T10:00:15.000Z', 'PAIR', 'PSUS'],
     ]);
     expect((await view(server, `?since=${v.transitions.at(-1)!.seq}`)).transitions).toEqual([]);
 

@@ -147,12 +147,13 @@ describe('one model under both APIs', () => {
 });
 
 describe('command statuses persist (file database)', () => {
-  it('a completed command status survives a restart of the emulator', async () => {
+  it('a completed command status survives a restart, and a pending one completes after it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vsp-simple-'));
     const db = join(dir, 'state.db');
     try {
       const a = await startApp({ db });
       let status: string;
+      let pending: string;
       try {
         status = statusPath(await create(a, { masterVolumeId: 0 }));
         expect((await completed(a, status)).status).toBe('normal');
@@ -161,10 +162,16 @@ describe('command statuses persist (file database)', () => {
       try {
         const again = await b.http.get(status).set(b.auth);
         expect(again.body).toMatchObject({ id: Number(lastSegment(status)), progress: 'completed', status: 'normal', affectedResources: [`${SIMPLE}/snapshots/0,0`] });
-        // The next command gets a new id.
-        const next = statusPath(await create(b, { masterVolumeId: 1 }));
-        expect(Number(lastSegment(next))).toBeGreaterThan(Number(lastSegment(status)));
+        // The next command gets a new id; it is still unexecuted when this emulator stops.
+        pending = statusPath(await create(b, { masterVolumeId: 1 }));
+        expect(Number(lastSegment(pending))).toBeGreaterThan(Number(lastSegment(status)));
+        expect((await b.http.get(pending).set(b.auth)).body.progress).toBe('unexecuted');
       } finally { await b.close(); }
+      // The next start runs it when its time has come, and its status says how it ended.
+      const c = await startApp({ db, startTime: Date.UTC(2026, 0, 5, 10, 2, 0) });
+      try {
+        expect((await c.http.get(pending).set(c.auth)).body).toMatchObject({ progress: 'completed', status: 'normal', affectedResources: [`${SIMPLE}/snapshots/1,0`] });
+      } finally { await c.close(); }
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });

@@ -10,7 +10,8 @@ import { pairService } from './pairs.js';
  * What vClones do to volume content (engine/content.ts model), so host reads through the control plane's io see it.
  * A vClone holds its data as its own chunks (written like a host write, DP pages included) [I: the array shares
  * them with the parent]. When a vClone becomes the S-VOL of a pair back to its parent, the content model drops an
- * S-VOL's own data (it shows the snapshot); its data is kept aside (the stash) for a vClone restore.
+ * S-VOL's own data (it shows the snapshot); its data is kept aside (the stash) for a vClone restore, and given back
+ * to the vClone when that pair is deleted instead.
  */
 
 /** Chunk values of a volume (non-zero chunks only); null when no host ever wrote to the array (all zeros). */
@@ -111,6 +112,17 @@ export function vcloneContent(engine: Engine) {
             for (const [c, value] of data) store.put(p.sid, owner, c, value, 0);
           }
           base.pairCreated(p);
+        },
+        pairMoved(before, after, status, effects, event) {
+          base.pairMoved(before, after, status, effects, event);
+          // A paired-back pair deleted without a restore: the vClone gets its own data back [I].
+          const svol = before.svolLdevId;
+          const going = status === 'GONE' || (status === 'SMPP' && before.status !== 'SMPP');
+          if (!going || svol === null || !hasContent(before.sid)) return;
+          const data = readStash(before.sid, svol);
+          if (data === null) return;
+          model().store.dropOwner(before.sid, stashOwner(svol));
+          writeVolume(before.sid, svol, data);
         },
       });
       onLdevDeleted(engine, (sid, ldevId) => model().store.dropOwner(sid, stashOwner(ldevId)));

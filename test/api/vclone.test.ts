@@ -109,6 +109,21 @@ describe('pair back and restore (Terraform\'s vRestore, TIA ref 4.4)', () => {
     expect(await fingerprint(t, 1)).toBe(vcloneData);
   });
 
+  it('deleting the paired-back pair instead of restoring leaves the vClone with its own data', async () => {
+    t = await startB28();
+    await write(t, 0, 'golden');
+    const mu = await tiaPair(t, 0, 1);
+    expectSucceeded(await vclone(t, 0, mu, 'create'));
+    const vcloneData = await fingerprint(t, 1);
+    await write(t, 0, 'later');
+    const back = await tiaPair(t, 0, 1, { snapshotGroupName: 'tf-back' });
+    expectSucceeded(await t.http.delete(`${OBJ}/snapshots/0,${back}`).set(t.auth).set(INSTANT));
+    t.advance(30);
+    expectError(await t.http.get(`${OBJ}/snapshots/0,${back}`).set(t.auth), 404, 'KART30013-E');
+    expect((await ldevOf(t, 1)).parentLdevId).toBe(0);
+    expect(await fingerprint(t, 1)).toBe(vcloneData);
+  });
+
   it('restore from PSUS ends PSUS as well', async () => {
     t = await startB28();
     const mu = await tiaPair(t, 0, 1);
@@ -193,9 +208,11 @@ describe('snapshot-family (TIA ref 4.5)', () => {
 });
 
 describe('models without vClones (TIA ref 1)', () => {
-  it('on the E990 every vClone URL answers 404 KART20009-E, as an unknown URL does', async () => {
+  it('on the E990 every vClone URL answers 404 KART20009-E, as an unknown URL does, credentials or not', async () => {
     t = await startApp();
     const body = { parameters: { operationType: 'create' } };
+    expectError(await t.http.get(`${OBJ}/snapshot-family`).query({ ldevId: 0 }), 404, 'KART20009-E');
+    expectError(await t.http.post(`${OBJ}/snapshots/0,0/actions/virtual-clone/invoke`).send({}), 404, 'KART20009-E');
     for (const base of [OBJ, SCOPED]) {
       expectError(await t.http.get(`${base}/snapshot-family`).query({ ldevId: 0 }).set(t.auth), 404, 'KART20009-E');
       expectError(await t.http.get(`${base}/virtual-clone-parent-volumes`).set(t.auth), 404, 'KART20009-E');

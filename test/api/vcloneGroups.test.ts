@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectError, expectFailedJob, expectSucceeded } from './support.js';
-import { INSTANT, OBJ, drsLdev, family, groupVclone, ldevOf, parents, startB28, tiaPair, type TestApp } from './vcloneKit.js';
+import { readFixture } from '../../src/store/fixture.js';
+import {
+  INSTANT, OBJ, drsLdev, family, fingerprint, groupVclone, ldevOf, pairAction, parents, startApp, startB28, tiaPair, vclone, write, type TestApp,
+} from './vcloneKit.js';
 
 let t: TestApp;
 afterEach(async () => t?.close());
@@ -71,5 +74,40 @@ describe('virtual-clone on a snapshot group (TIA ref 4.3)', () => {
   it('an unknown group is 404', async () => {
     t = await startB28();
     expectError(await groupVclone(t, 'nope', 'create'), 404, 'KART30013-E');
+  });
+});
+
+describe('fidelity rows of the vClone choices (a fixture overrides them)', () => {
+  const withFidelity = (fidelity: Record<string, unknown>) => {
+    const fx = structuredClone(readFixture('vsp-one-b28'));
+    fx.fidelity = { ...(fx.fidelity ?? {}), ...fidelity };
+    return startApp({ fixture: fx });
+  };
+
+  it('vcloneParentDelete orphan: the parent goes and its vClones stop being vClones', async () => {
+    t = await withFidelity({ vcloneParentDelete: 'orphan' });
+    for (const id of [10, 11]) await drsLdev(t, id);
+    const mu = await tiaPair(t, 10, 11);
+    expectSucceeded(await vclone(t, 10, mu, 'create'));
+    expectSucceeded(await t.http.delete(`${OBJ}/ldevs/10`).set(t.auth).set(INSTANT), `${OBJ}/ldevs/10`);
+    expect((await ldevOf(t, 11)).attributes).toEqual(['CVS', 'HDP', 'DRS']);
+    expect((await ldevOf(t, 11)).parentLdevId).toBeUndefined();
+  });
+
+  it('snapshotFamilyUnknownLdev notFound: an LDEV in no family is 404', async () => {
+    t = await withFidelity({ snapshotFamilyUnknownLdev: 'notFound' });
+    expectError(await t.http.get(`${OBJ}/snapshot-family`).query({ ldevId: 4 }).set(t.auth), 404, 'KART30013-E');
+  });
+
+  it('vcloneConvertSource svol: convert keeps what hosts wrote to the split S-VOL', async () => {
+    t = await withFidelity({ vcloneConvertSource: 'svol' });
+    await write(t, 0, 'base');
+    const mu = await tiaPair(t, 0, 1);
+    expectSucceeded(await pairAction(t, 0, mu, 'split'));
+    t.advance(30);
+    await write(t, 1, 'host wrote this to the S-VOL');
+    const svol = await fingerprint(t, 1);
+    expectSucceeded(await vclone(t, 0, mu, 'convert'));
+    expect(await fingerprint(t, 1)).toBe(svol);
   });
 });

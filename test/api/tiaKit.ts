@@ -60,6 +60,17 @@ export function del(t: TestApp, pvol: number, mu: number): Test {
   return t.http.delete(`${OBJ}/snapshots/${pvol},${mu}`).set(t.auth).set(INSTANT);
 }
 
+/**
+ * Moves the virtual clock by `seconds` and logs in again: sessions expire on the same clock, and retention is counted
+ * in hours.
+ */
+export async function later(t: TestApp, seconds: number): Promise<void> {
+  t.advance(seconds);
+  const login = await t.http.post(`${OBJ}/sessions`).auth('maintenance', 'raid-maintenance').set('Content-Type', 'application/json');
+  if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
+  t.auth.Authorization = `Session ${login.body.token as string}`;
+}
+
 export async function statusOf(t: TestApp, pvol: number, mu: number): Promise<string | undefined> {
   const r = await get(t, pvol, mu);
   return r.status === 200 ? (r.body.status as string) : undefined;

@@ -7,6 +7,7 @@ import { registerPairModule } from './engine/pairs.js';
 import { registerIoModule } from './engine/io.js';
 import { registerSimpleModule } from './engine/simple.js';
 import { registerVcloneModule } from './engine/vclone.js';
+import { registerGarbageModule } from './engine/garbage.js';
 import { createServer, type ServerOptions } from './http/server.js';
 import { registerControlPlane, type ControlPlane } from './control/index.js';
 import { registerUi } from './ui/index.js';
@@ -50,7 +51,7 @@ export interface App {
 /** Every module that adds commands to the engine; order matters only for hooks that wrap earlier ones. */
 const engineModules: Array<(engine: Engine) => void> = [
   registerLdevCommands, registerHostCommands, registerLunCommands, registerPairModule, registerIoModule,
-  registerVcloneModule,
+  registerVcloneModule, registerGarbageModule,
 ];
 
 /** Modules whose commands run other modules' handlers (the simple API runs the LDEV and pair commands): registered last. */

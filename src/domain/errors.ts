@@ -258,6 +258,11 @@ export const defaultCatalog = {
     'TIA ref 2.1 [pve p.606 doc text]; SSB I'),
   tiaTreeDeleteRefused: storage('Snapshot tree delete is not supported for Thin Image Advanced pairs. (ldevId = {ldevId})', '2E34', '0005', 'I',
     'TIA ref 2.2 (tf client rule); SSB I'),
+  // ---- garbage-data deletion (TIA ref 5, VSP 5000): the array's answers are unknown (TIA ref 8.1), SSBs ours ----
+  garbageTiaTree: storage('Garbage data deletion is not supported for Thin Image Advanced pairs. (ldevId = {ldevId})', '2E36', '0001', 'I',
+    'TIA ref 2.2, 5 (tf client rule); SSB I'),
+  garbageNotRunning: storage('Garbage data deletion is not in progress in the snapshot tree. (ldevId = {ldevId})', '2E36', '0002', 'I',
+    'TIA ref 5, 8.6 (stop when idle unknown); used with fidelity.garbageStopWhenIdle = refuse; SSB I'),
   tiaGroupSharedPvol: storage('The operation cannot be performed in units of the snapshot group: it is not in consistency group mode and holds two or more Thin Image Advanced pairs of the same P-VOL. Operate on the pairs. (group = {group})',
     '2E34', '0006', 'I', 'TIA ref 2.2 last row (doc text in tf; ansible maps KART30000-E to it); fidelity.tiaGroupSharedPvolOps; SSB I'),
   retentionNotTia: storage('A snapshot data retention period can be set only for Thin Image Advanced pairs. ({target})', '2E35', '0001', 'I',

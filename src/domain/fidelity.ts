@@ -46,6 +46,20 @@ export interface Fidelity {
   /** What a restore copies to the P-VOL: the S-VOL as hosts see it ('svol', host writes included) or the snapshot as split ('snapshot') [I]. */
   restoreSource: 'svol' | 'snapshot';
   /**
+   * DP pages a clone copy end (S-VOL) or a restore (P-VOL) allocates are checked against the pool's free space as host
+   * writes are: without room the copy fails whole, the pair goes PSUE ("failure during restore", copy failure) and
+   * nothing is allocated [I, ref 6.2, 8]. False: allocated regardless (the pool may end past 100 %).
+   */
+  copyChecksPoolSpace: boolean;
+  /**
+   * delete-garbage-data on a model without it (TIA ref 5: VSP 5000 only): 'notFound' (404 KART20009-E, as the other
+   * model-gated URLs here answer) or 'programProduct' (Failed job 2E21/9010, the one evidenced "not installed" answer,
+   * TIA ref 7) [I, TIA ref 8.1].
+   */
+  garbageDeleteUnsupported: 'notFound' | 'programProduct';
+  /** delete-garbage-data `stop` when no processing runs: 'accept' (Succeeded, nothing done, like a YN cell) or 'refuse' (Failed job 2E36/0002) [I, TIA ref 5, 8.6]. */
+  garbageStopWhenIdle: 'accept' | 'refuse';
+  /**
    * What a vClone `convert` keeps on the new vClone: the snapshot as split ('snapshot', TIA ref 4.4 "content = the
    * stored snapshot" [I]) or the S-VOL as hosts see it, their S-VOL writes included ('svol').
    */
@@ -107,6 +121,9 @@ export const defaultFidelity: Fidelity = {
   contentChunkKiB: 1024,
   dpPageMiB: 42,
   restoreSource: 'svol',
+  copyChecksPoolSpace: true,
+  garbageDeleteUnsupported: 'notFound',
+  garbageStopWhenIdle: 'accept',
   vcloneConvertSource: 'snapshot',
   vcloneParentDelete: 'refuse',
   snapshotFamilyUnknownLdev: 'empty',

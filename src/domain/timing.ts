@@ -44,6 +44,7 @@ export const REALISTIC: TimingProfile = {
     'snapshotGroup.clone': 500,
     'snapshotGroup.delete': 1000,
     'snapshotTree.delete': 1000,
+    'snapshotTree.deleteGarbageData': 500,
     'hostWwn.create': 500,
     'hostWwn.modify': 500,
     'hostWwn.delete': 500,
@@ -65,6 +66,10 @@ export const REALISTIC: TimingProfile = {
     // names PAIR on the way and Terraform waits for PAIR even with autoSplit, polling every 10 s (ref 6.4), so the
     // hold outlasts one poll interval. 0 passes PAIR within the same instant (no poll can see it).
     'pair.autoSplitHold': 12000,
+    // Garbage-data deletion of a snapshot tree [I, TIA ref 5]: start-up before the first step, then per GiB deleted
+    // (the processing ends once less than 1 GiB is left).
+    'snapshotTree.garbage': 5000,
+    'snapshotTree.garbage.perGiB': 2000,
   },
   cloneSecondsPerGiB: { slower: 4, medium: 2, faster: 1 },
 };

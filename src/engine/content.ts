@@ -8,6 +8,7 @@ import { poolFacts } from './ldevs.js';
 import { pairService } from './pairs.js';
 import { Books, createPoolSettler } from './contentPools.js';
 import type { PairContentHooks } from './pairsCore.js';
+import { garbageReleased } from './garbage.js';
 
 /**
  * The content model's write side: copy-on-write into snapshot data, snapshot generations, S-VOL views, DP page
@@ -154,24 +155,27 @@ export function createContentModel(engine: Engine) {
     store.saveVol(p.sid, p.pvolLdevId, v);
   }
 
-  /** Drops a pair's generation and the snapshot data no other generation of its P-VOL reads. */
-  function releaseGen(books: Books, sid: string, pvol: number, mu: number): void {
+  /** Drops a pair's generation and the snapshot data no other generation of its P-VOL reads; returns the blocks freed. */
+  function releaseGen(books: Books, sid: string, pvol: number, mu: number): number {
     const gen = store.gen(sid, pvol, mu);
-    if (!gen) return;
+    if (!gen) return 0;
     store.deleteGen(sid, pvol, mu);
     const prev = store.genAtOrBelow(sid, pvol, gen.epoch) ?? -1;
     const next = store.genAtOrAbove(sid, pvol, gen.epoch) ?? FAR;
     const g = geometryOf(sid);
-    for (const [poolId, n] of store.release(sid, pvol, gen.epoch, prev, next)) books.give(sid, poolId, n * g.chunkBlocks);
+    let freed = 0;
+    for (const [poolId, n] of store.release(sid, pvol, gen.epoch, prev, next)) { books.give(sid, poolId, n * g.chunkBlocks); freed += n * g.chunkBlocks; }
+    return freed;
   }
 
-  /** Drops what hosts wrote to the pair's S-VOL. */
-  function dropSvolWrites(books: Books, p: PairRow): void {
+  /** Drops what hosts wrote to the pair's S-VOL; returns the blocks freed. */
+  function dropSvolWrites(books: Books, p: PairRow): number {
     const owner = pairOwner(p.pvolLdevId, p.muNumber);
     const n = store.countOwner(p.sid, owner);
-    if (n === 0) return;
+    if (n === 0) return 0;
     store.dropOwner(p.sid, owner);
     books.give(p.sid, p.snapshotPoolId, n * geometryOf(p.sid).chunkBlocks);
+    return n * geometryOf(p.sid).chunkBlocks;
   }
 
   /**
@@ -275,24 +279,30 @@ export function createContentModel(engine: Engine) {
       const { sid, pvolLdevId: pvol, muNumber: mu } = before;
       // A pair entering PAIR or PSUS in a pool over its threshold goes PFUL / PFUS at once (settle).
       if (status === 'PAIR' || status === 'PSUS') pools.entered(before);
-      if (!hasContent(sid)) return;
+      const leaving = status === 'GONE' || status === 'SMPP';
+      if (!hasContent(sid)) {
+        if (leaving) garbageReleased(engine, sid, pvol, 0, { pvol, mu });
+        return;
+      }
       const books = newBooks();
       const has = (e: string) => (effects as readonly string[]).includes(e);
       const svol = after.svolLdevId;
+      // Snapshot data this move releases: on models with garbage-data deletion it becomes the tree's garbage.
+      let released = 0;
       if (status === 'GONE' || (status === 'SMPP' && before.status !== 'SMPP')) {
         // Deleted (or being deleted): the snapshot data goes with the pair; a finished clone copy stays on its S-VOL.
         const old = before.svolLdevId ?? svol;
         if (has('endCloneCopy') && event === 'timer' && old !== null) materialize(before, old);
         changeView(books, sid, old, () => {
-          releaseGen(books, sid, pvol, mu);
-          dropSvolWrites(books, before);
+          released += releaseGen(books, sid, pvol, mu);
+          released += dropSvolWrites(books, before);
           if (old !== null) store.unlink(sid, old);
         });
       } else {
         if (has('releaseSvol') && before.svolLdevId !== null) changeView(books, sid, before.svolLdevId, () => store.unlink(sid, before.svolLdevId!));
         if (has('attachSvol') && svol !== null) attach(sid, svol, before);
         if (status === 'RCPY' && before.status !== 'RCPY') restore(books, before);
-        const release = () => { releaseGen(books, sid, pvol, mu); dropSvolWrites(books, before); };
+        const release = () => { released += releaseGen(books, sid, pvol, mu); released += dropSvolWrites(books, before); };
         // Resync, the end of a restore, an abandoned clone copy: the snapshot goes.
         if (has('clearSplitTime') || has('endCloneCopy')) changeView(books, sid, svol, release);
         // Split, a re-split after restore, the start of a clone copy: the P-VOL as it is now is the snapshot.
@@ -302,6 +312,7 @@ export function createContentModel(engine: Engine) {
         if (status === 'PSUE' && before.status !== 'PSUE') store.suspendGen(sid, pvol, mu);
       }
       flush(books);
+      if (released > 0 || leaving) garbageReleased(engine, sid, pvol, released, leaving ? { pvol, mu } : null);
     },
 
     settle() { pools.settle(); },

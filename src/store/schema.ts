@@ -225,4 +225,14 @@ CREATE INDEX IF NOT EXISTS simple_commands_job ON simple_commands (job_id);
 -- The fixture the state came from (one row; written by every fixture load, so resets and checkpoint restores move it).
 -- Added without a version bump: an older database gains the empty table and says its origin is unrecorded.
 CREATE TABLE IF NOT EXISTS fixture_origin (name TEXT NOT NULL);
+
+-- Garbage-data deletion per snapshot-tree root (VSP 5000, TIA ref 5): the tree's garbage and its processing.
+-- Added without a version bump: an older database gains the empty table.
+CREATE TABLE IF NOT EXISTS garbage_deletions (
+  sid TEXT NOT NULL, root INTEGER NOT NULL,
+  state TEXT NOT NULL,               -- idle | running | stopped | completed
+  garbage_blocks INTEGER NOT NULL,   -- garbage left, 512-byte blocks
+  due_at INTEGER,                    -- next processing step (virtual ms) while running
+  PRIMARY KEY (sid, root)
+);
 `;

@@ -107,6 +107,9 @@ export const Ldev = Type.Object({
   naaId: O(S()),
   snapshotPoolId: O(I('While the LDEV is a Thin Image S-VOL.')),
   parentLdevId: O(I('On a virtual clone (attribute VC, VSP One B): its parent LDEV (TIA ref 4.1).')),
+  snapshotGarbageDataDeletionStatus: O(S('VSP 5000, a snapshot-tree root once garbage-data deletion was started: running, stopped or completed (TIA ref 5; field name [I]).',
+    { enum: ['running', 'stopped', 'completed'] })),
+  snapshotGarbageDataCapacity: O(I('VSP 5000, a snapshot-tree root with garbage data: the garbage left, MiB (TIA ref 5; field name [I]).')),
 }, { $id: 'Ldev', description: 'An LDEV slot: a defined LDEV, or a free one (`emulationType: NOT DEFINED`, 200 rather than 404).' });
 
 export const Port = Type.Object({

@@ -159,6 +159,8 @@ export function createPairCommands(engine: Engine, core: PairCore) {
     if (params.op === 'delete') pairs = pairs.map((p) => ({ p, layer: core.layerOf(sid, p.pvolLdevId) })).sort((a, b) => b.layer - a.layer).map((x) => x.p);
     else {
       const wantClone = params.op === 'clone';
+      const tia = wantClone ? pairs.find((p) => p.isRedirectOnWrite) : undefined;
+      if (tia) throw new VspError('tiaCloneRefused', { target: `pair = ${pairId(tia.pvolLdevId, tia.muNumber)}` });
       if ((params.op === 'split' || wantClone) && pairs.some((p) => (p.kind === 'clone') !== wantClone)) {
         throw new VspError('cloneAttributeMismatch', { group: params.group });
       }

@@ -167,3 +167,14 @@ describe('per-operation rules of TIA pairs (TIA ref 2.2)', () => {
     expect(again.body.data[0]).toMatchObject({ isVirtualCloneVolume: false, isVirtualCloneParentVolume: false });
   });
 });
+
+describe('group clone of TIA pairs', () => {
+  it('fails with the TIA clone refusal, nothing started', async () => {
+    t = await startB28(undefined, { timing: 'instant' });
+    expectSucceeded(await create(t, tiaBody(0, 1)));
+    const r = await groupAct(t, 'tia', 'clone', { parameters: { copySpeed: 'medium' } });
+    expectFailedJob(r, '2E34', '0003');
+    expect(r.body.error.message).toContain('pair = 0,0');
+    expect(await statusOf(t, 0, 0)).toBe('PAIR');
+  });
+});

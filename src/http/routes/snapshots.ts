@@ -8,7 +8,7 @@ import { pairService } from '../../engine/pairs.js';
 import type { PairAction, PairActionParams } from '../../engine/pairsCommands.js';
 import { fail, intParam, objectRoutes, splitId, submitJob } from '../vsp.js';
 import Type from 'typebox';
-import { bool, int, jobHeaders, jobResponses, nullable, PAIR_412, pathStr, readResponses, str, strEnum } from '../schemas/common.js';
+import { bool, jobHeaders, jobResponses, nullable, PAIR_412, pathStr, readResponses, str, strEnum } from '../schemas/common.js';
 
 const tags = ['snapshots'];
 
@@ -117,7 +117,10 @@ const createBody = Type.Unsafe<CreateBody>({
     svolLdevId: nullable<number>('integer', { description: 'Omitted: a pair without S-VOL (assign one later). A DP volume for cascade or clone pairs.' }),
     muNumber: nullable<number>('integer', { description: '0-1023; omitted: the lowest free.' }),
     isConsistencyGroup: bool, autoSplit: bool, canCascade: bool, isClone: bool, clonesAutomation: bool, copySpeed: str,
-    isDataReductionForceCopy: bool, retentionPeriod: int,
+    isDataReductionForceCopy: bool,
+    retentionPeriod: nullable<number>('integer', {
+      description: 'Thin Image Advanced with data retention (VSP One B): hours 1-12288, only with autoSplit true; null = not given. Refused (KART20016-E) on other models.',
+    }),
   },
   examples: [
     { snapshotGroupName: 'demo', snapshotPoolId: 1, pvolLdevId: 0, svolLdevId: 10, canCascade: true, isDataReductionForceCopy: true },

@@ -189,3 +189,13 @@ describe('models without retention', () => {
     expectError(await t.http.get(`${OBJ}/snapshots`).query({ muNumber: 0 }).set(t.auth), 400, 'KART40046-E');
   });
 });
+
+describe('set-retention without credentials', () => {
+  it('E990: unknown URL 404 KART20009-E even without a session; VSP One B: 401 without one', async () => {
+    t = await startApp();
+    expectError(await t.http.post(`${OBJ}/snapshots/0,0/actions/set-retention/invoke`).send({ parameters: { retentionPeriod: 1 } }), 404, 'KART20009-E');
+    await t.close();
+    t = await startB28();
+    expectError(await t.http.post(`${OBJ}/snapshots/0,0/actions/set-retention/invoke`).send({ parameters: { retentionPeriod: 1 } }), 401, 'KART40005-E');
+  });
+});

@@ -71,8 +71,13 @@ export function actionParameters(engine: Engine, req: FastifyRequest, op: string
  * KART20009-E, before the body is looked at (TIA ref 3.3, 7: what Ansible sees on other models).
  */
 export function retentionRoute(engine: Engine) {
-  return async (req: FastifyRequest) => {
-    if (!engine.arrays.get(req.vsp.sid)!.facts.retention) fail('noResource', { url: req.url.split('?')[0]! });
+  return {
+    // No array of the emulator has retention: unknown before credentials are looked at (server.ts).
+    config: { exists: (e: Engine) => [...e.arrays.values()].some((a) => a.facts.retention) },
+    // Another array has it, not the one addressed.
+    preValidation: async (req: FastifyRequest) => {
+      if (!engine.arrays.get(req.vsp.sid)!.facts.retention) fail('noResource', { url: req.url.split('?')[0]! });
+    },
   };
 }
 
@@ -250,7 +255,7 @@ export function snapshotRoutes(app: FastifyInstance, engine: Engine): void {
         summary: 'Set the snapshot data retention period of a Thin Image Advanced pair (PSUS; VSP One B only, else 404 KART20009-E)',
         response: jobResponses(),
       },
-      preValidation: retentionRoute(engine),
+      ...retentionRoute(engine),
       handler: async (req, reply) => {
         const { pvol, mu } = parseSnapshotId(engine, req.vsp.sid, (req.params as { snapshotId: string }).snapshotId);
         const p = actionParameters(engine, req, 'setRetention');

@@ -228,20 +228,63 @@ export function createContentModel(engine: Engine) {
     store.saveVol(sid, svol, v);
   }
 
-  /** Restore: the P-VOL takes the pair's view (its S-VOL with host writes, or the snapshot, per fidelity). */
-  function restore(books: Books, p: PairRow): void {
+  /**
+   * Restore: the P-VOL takes the pair's view (its S-VOL with host writes, or the snapshot, per fidelity). False when
+   * the pool lacks the room the P-VOL's new DP pages (or S-VOL data) need: nothing is written (as a host write).
+   */
+  function restore(books: Books, p: PairRow): boolean {
     const gen = store.gen(p.sid, p.pvolLdevId, p.muNumber);
-    if (!gen) return;
+    if (!gen) return true;
     const g = geometryOf(p.sid);
     const last = lastChunkOf(p.sid, p.pvolLdevId, g);
     const want = views.pairView(p.sid, p.pvolLdevId, p.muNumber, gen.epoch, 0, last, engine.fidelity.restoreSource !== 'snapshot');
     const changes: Array<[number, number]> = [];
     for (const [c, value, now] of zip(want, views.stream(p.sid, p.pvolLdevId, 0, last))) if (value !== now) changes.push([c, value]);
-    if (changes.length === 0) return;
+    if (changes.length === 0) return true;
     // The restoring pair's own snapshot is not read again (RCPY ends in PAIR or a new split): no copy for it.
     const op = openOp(p.sid, p.pvolLdevId, g, books, { exceptMu: p.muNumber });
+    if (engine.fidelity.copyChecksPoolSpace && !restoreFits(op, changes.map(([c]) => c))) return false;
     for (const [c, value] of changes) put(op, c, () => value);
     closeOp(op);
+    return true;
+  }
+
+  /** Whether the pool has room for what writing `chunks` allocates: DP pages of the volume, or S-VOL data (io precheck). */
+  function restoreFits(op: WriteOp, chunks: number[]): boolean {
+    const { sid, g } = op;
+    if (op.dpPool !== null) {
+      const ldev = engine.res.getLdev(sid, op.vol);
+      if (!ldev || ldev.fullAlloc) return true;
+      const pages = new Set<number>();
+      for (const c of chunks) {
+        const page = Math.floor(c / g.chunksPerPage);
+        if (!pages.has(page) && !store.anyIn(sid, op.owner, page * g.chunksPerPage, (page + 1) * g.chunksPerPage)) pages.add(page);
+      }
+      if (pages.size === 0) return true;
+      const need = Math.min(ldev.blocks, baseUsedOf(op) + (op.v.pages + pages.size) * g.pageBlocks) - op.usedBefore;
+      return need <= poolFree(sid, op.dpPool);
+    }
+    if (op.svolPool !== null) {
+      const need = chunks.filter((c) => store.chunk(sid, op.owner, c) === undefined).length * g.chunkBlocks;
+      return need <= poolFree(sid, op.svolPool);
+    }
+    return true;
+  }
+
+  /** Whether the DP pool of a clone S-VOL has room for the pages the end of the copy allocates (see materialize). */
+  function cloneFits(p: PairRow, svol: number): boolean {
+    const gen = store.gen(p.sid, p.pvolLdevId, p.muNumber);
+    const ldev = engine.res.getLdev(p.sid, svol);
+    if (!gen || !ldev || ldev.poolId === null || ldev.fullAlloc) return true;
+    const g = geometryOf(p.sid);
+    const pages = new Set<number>();
+    const it = views.snapshot(p.sid, p.pvolLdevId, gen.epoch, 0, lastChunkOf(p.sid, svol, g), 1);
+    for (let r = it.next(); !r.done; r = it.next()) if (r.value[1] !== 0) pages.add(Math.floor(r.value[0] / g.chunksPerPage));
+    if (pages.size === 0) return true;
+    const v = store.ensureVol(p.sid, svol);
+    const base = v.pages === 0 || v.baseUsed === null ? ldev.usedBlocks : v.baseUsed;
+    const need = Math.min(ldev.blocks, base + pages.size * g.pageBlocks) - ldev.usedBlocks;
+    return need <= poolFree(p.sid, ldev.poolId);
   }
 
   /** End of a clone copy: the S-VOL gets its own copy of what it read (the P-VOL at clone time); zeros are not copied. */
@@ -301,7 +344,8 @@ export function createContentModel(engine: Engine) {
       } else {
         if (has('releaseSvol') && before.svolLdevId !== null) changeView(books, sid, before.svolLdevId, () => store.unlink(sid, before.svolLdevId!));
         if (has('attachSvol') && svol !== null) attach(sid, svol, before);
-        if (status === 'RCPY' && before.status !== 'RCPY') restore(books, before);
+        // A restore without pool room fails whole: nothing written, the pair PSUE ("failure during restore", ref 6.2).
+        if (status === 'RCPY' && before.status !== 'RCPY' && !restore(books, before)) pools.failed(before);
         const release = () => { released += releaseGen(books, sid, pvol, mu); released += dropSvolWrites(books, before); };
         // Resync, the end of a restore, an abandoned clone copy: the snapshot goes.
         if (has('clearSplitTime') || has('endCloneCopy')) changeView(books, sid, svol, release);
@@ -316,6 +360,15 @@ export function createContentModel(engine: Engine) {
     },
 
     settle() { pools.settle(); },
+
+    // The end of a clone copy allocates the S-VOL's DP pages: without room the copy fails (PSUE) [I, ref 8].
+    timerEvent(p) {
+      if (p.status === 'RCPY' && pools.isFailing(p)) return { type: 'fail' };
+      if (p.kind !== 'clone' || p.status !== 'PSUP' || p.svolLdevId === null || !engine.fidelity.copyChecksPoolSpace || !hasContent(p.sid)) return null;
+      if (cloneFits(p, p.svolLdevId)) return null;
+      markDirty(p.sid, engine.res.getLdev(p.sid, p.svolLdevId)?.poolId ?? null);
+      return { type: 'fail' };
+    },
   };
 
   /** An LDEV was deleted: its rows go (its DP pages went with the LDEV row). */

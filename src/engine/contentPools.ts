@@ -47,6 +47,8 @@ export function createPoolSettler(engine: Engine) {
   /** The condition each pool showed at the last settle. */
   const condition = new Map<string, string>();
   const fresh = new Map<string, PairRow>();
+  /** Pairs whose copy failed for want of pool space (a restore): they go PSUE at the next settle. */
+  const failed = new Map<string, PairRow>();
   let settling = false;
 
   /**
@@ -59,11 +61,17 @@ export function createPoolSettler(engine: Engine) {
     settling = true;
     const changed: string[] = [];
     try {
-      for (let round = 0; (dirty.size > 0 || fresh.size > 0) && round < 100; round++) {
+      for (let round = 0; (dirty.size > 0 || fresh.size > 0 || failed.size > 0) && round < 100; round++) {
         const pools = [...dirty.entries()];
         const entered = [...fresh.values()];
+        const failing = [...failed.values()];
         dirty.clear();
         fresh.clear();
+        failed.clear();
+        for (const p of failing) {
+          const cur = pairService(engine).store.get(p.sid, p.pvolLdevId, p.muNumber);
+          if (cur && pairService(engine).core.apply(cur, { type: 'fail' }, engine.clock.now()).changed) changed.push(pairId(cur.pvolLdevId, cur.muNumber));
+        }
         for (const [key, { sid, poolId }] of pools) {
           if (!engine.res.getPool(sid, poolId)) continue;
           const now = poolCondition(engine, sid, poolId);
@@ -90,7 +98,11 @@ export function createPoolSettler(engine: Engine) {
     markDirty(sid: string, poolId: number | null): void { if (poolId !== null) dirty.set(`${sid}\u0000${poolId}`, { sid, poolId }); },
     /** A pair entered PAIR or PSUS: in a pool over its threshold it goes PFUL / PFUS at the next settle. */
     entered(p: PairRow): void { fresh.set(`${p.sid}\u0000${p.pvolLdevId}\u0000${p.muNumber}`, p); },
+    /** A pair's copy failed (no pool room): it goes PSUE at the next settle. */
+    failed(p: PairRow): void { failed.set(`${p.sid}\u0000${p.pvolLdevId}\u0000${p.muNumber}`, p); },
+    /** The pair's copy failed and it has not gone PSUE yet (its zero-length phase ends before the settle). */
+    isFailing(p: PairRow): boolean { return failed.has(`${p.sid}\u0000${p.pvolLdevId}\u0000${p.muNumber}`); },
     settle,
-    clear(): void { dirty.clear(); fresh.clear(); condition.clear(); },
+    clear(): void { dirty.clear(); fresh.clear(); failed.clear(); condition.clear(); },
   };
 }

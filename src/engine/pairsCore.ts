@@ -38,6 +38,8 @@ export interface PairContentHooks {
   pairMoved(before: PairRow, after: PairRow, status: MachineStatus, effects: readonly PairEffect[], event: PairEvent['type']): void;
   /** A top-level pair change is over: pool usage it changed may move pairs (PFUL/PFUS/PSUE, back). */
   settle(): void;
+  /** The event that ends the pair's timed phase instead of `timer` (e.g. `fail`: no pool room for a clone copy), or null. */
+  timerEvent?(p: PairRow): PairEvent | null;
 }
 
 const PHASE_TIMER: Record<Exclude<PairPhase, 'cloneCopy'>, string> = {
@@ -184,6 +186,7 @@ export function createPairCore(deps: PairCoreDeps) {
   }
 
   function applyStep(p: PairRow, event: PairEvent, now: number, opts: { svol?: number }): { changed: boolean; pair: PairRow | null } {
+    if (event.type === 'timer') event = deps.content?.()?.timerEvent?.(p) ?? event;
     const r = step(p.status, ctxOf(p), event, tables());
     if (!r.changed) {
       if (event.type === 'timer' && p.dueAt !== null) {

@@ -1,13 +1,14 @@
 import type { ControlPlane } from '../control/index.js';
 import { movingData } from '../domain/pairRender.js';
 import { renderPool } from '../domain/pool.js';
+import { retentionLocked } from '../domain/retention.js';
 import type { Engine } from '../engine/context.js';
 import { renderJob } from '../engine/jobs.js';
 import { poolFacts, renderDefined } from '../engine/ldevs.js';
 import { pairService, type PairService } from '../engine/pairs.js';
 import type { PairRow } from '../store/pairs.js';
 import type { ChangeFeed } from './changes.js';
-import type { UiJob, UiJournalEntry, UiLdev, UiPair, UiPool, UiView } from './wire.js';
+import type { UiJob, UiJournalEntry, UiLdev, UiPair, UiPool, UiVclone, UiView } from './wire.js';
 
 /**
  * The compact view of one array that the page draws: pools, LDEVs, pairs, groups, jobs, the journal, pair
@@ -47,6 +48,8 @@ export function buildView(deps: ViewDeps, sid: string, since = 0): UiView {
   const pairs: UiPair[] = rows.map((p) => ({
     ...(svc!.render(p) as unknown as UiPair),
     phase: p.phase, dueTime: p.dueAt === null ? null : new Date(p.dueAt).toISOString(), queued: p.queuedAt !== null,
+    // The page counts retention down itself as the clock runs, to the same instant the array unlocks (TIA ref 3.3).
+    retentionEnd: retentionLocked(p, now) ? new Date(p.retentionUntil!).toISOString() : null,
   }));
   // Progress bars move with the clock alone: the feed ticks while any does.
   feed.setMoving(sid, rows.some((p) => movingData(p) && p.dueAt !== null));
@@ -65,8 +68,13 @@ export function buildView(deps: ViewDeps, sid: string, since = 0): UiView {
       poolId: (o.poolId as number | undefined) ?? null, attributes: (o.attributes as string[] | undefined) ?? [], status: String(o.status),
       numOfUsedBlock: (o.numOfUsedBlock as number | undefined) ?? null, snapshotPoolId: (o.snapshotPoolId as number | undefined) ?? null,
       roles: [...(roles.get(row.ldevId) ?? [])].sort(),
+      parentLdevId: row.parentLdevId, isVirtualCloneParent: ((o.attributes as string[] | undefined) ?? []).includes('VCP'),
     };
   });
+  // Read from the rows, not the LDEV window above: a vClone is drawn under its parent wherever either sits.
+  const vclones = (db.prepare('SELECT ldev_id, parent_ldev_id, label FROM ldevs WHERE sid = ? AND parent_ldev_id IS NOT NULL ORDER BY ldev_id LIMIT ?')
+    .all(sid, VIEW_LIMITS.ldevs) as Array<{ ldev_id: number; parent_ldev_id: number; label: string | null }>)
+    .map((r): UiVclone => ({ ldevId: r.ldev_id, parentLdevId: r.parent_ldev_id, label: r.label ?? '' }));
 
   const jobIds = db.prepare('SELECT job_id FROM jobs WHERE sid = ? ORDER BY job_id DESC LIMIT ?').pluck().all(sid, VIEW_LIMITS.jobs) as number[];
   const jobs: UiJob[] = [];
@@ -106,6 +114,7 @@ export function buildView(deps: ViewDeps, sid: string, since = 0): UiView {
     ldevCount,
     pairs,
     pairCount,
+    vclones,
     groups,
     jobs,
     journal,

@@ -23,6 +23,10 @@ export interface UiLdev {
   attributes: string[]; status: string; numOfUsedBlock: number | null; snapshotPoolId: number | null;
   /** `P-VOL` when it has pairs, `S-VOL` when assigned to a pair, both for a cascade node, none otherwise. */
   roles: Array<'P-VOL' | 'S-VOL'>;
+  /** The vClone's parent LDEV (the LDEV shows `VC` and `parentLdevId`, TIA ref 4.1); null when not a vClone. */
+  parentLdevId: number | null;
+  /** The LDEV is a vClone parent (`VCP`): some vClone's parentLdevId names it. */
+  isVirtualCloneParent: boolean;
 }
 
 /** A pair exactly as `GET snapshots/{id}` renders it, plus what the engine knows about its timed phase. */
@@ -36,8 +40,20 @@ export interface UiPair {
   dueTime: string | null;
   /** A clone copy waiting for one of the array's copy slots. */
   queued: boolean;
+  /** Thin Image Advanced (redirect-on-write, TIA ref 2): such pairs have no concordanceRate. */
+  isRedirectOnWrite?: boolean;
+  /** Remaining whole hours of snapshot-data retention at the view's instant (TIA ref 3.2), 0 when none. */
+  retentionPeriod?: number;
+  /** When retention ends (virtual time) while it holds, else null: the page counts down to it as the clock moves. */
+  retentionEnd: string | null;
+  /** VSP One B pair flags (TIA ref 4): a "paired-back" pair to a vClone has both true. */
+  isVirtualCloneVolume?: boolean;
+  isVirtualCloneParentVolume?: boolean;
   [field: string]: unknown;
 }
+
+/** A vClone (TIA ref 4.1): an LDEV whose parentLdevId names the volume it was cloned from. */
+export interface UiVclone { ldevId: number; parentLdevId: number; label: string }
 
 export interface UiGroup { snapshotGroupName: string; isConsistencyGroup: boolean; consistencyGroupId: number | null; pairCount: number }
 
@@ -59,6 +75,15 @@ export interface UiTransition {
   from: string | null;
   /** null: the pair is gone. */
   to: string | null;
+  /** The pair's S-VOL when the row was recorded (a vanished pair's S-VOL may have become a vClone). */
+  svolLdevId?: number | null;
+  /** A pair that vanished because its S-VOL became a vClone (virtual-clone create/convert, TIA ref 4.2): that LDEV. */
+  becameVclone?: number;
+  /**
+   * A vClone relation that changed without a pair going with it (the vClone was deleted, restored to its parent, or
+   * appeared by itself): `pvolLdevId` is the parent, `muNumber` -1, `snapshotId` `vclone:<ldevId>`.
+   */
+  vclone?: { ldevId: number; parentLdevId: number; change: 'appeared' | 'gone' };
 }
 
 export interface UiCheckpoint { name: string; storageDeviceId: string | null; description: string | null; [field: string]: unknown }
@@ -79,6 +104,8 @@ export interface UiView {
   ldevCount: number;
   pairs: UiPair[];
   pairCount: number;
+  /** Every vClone of the array (not limited like `ldevs`): the trees draw each under its parent. */
+  vclones: UiVclone[];
   groups: UiGroup[];
   jobs: UiJob[];
   journal: UiJournalEntry[];

@@ -4,6 +4,7 @@ import type { UiClock, UiJob, UiLdev, UiPair, UiPool, UiScenario, UiView } from 
 import type { Answer } from './api.js';
 import { clockText, hms, plural, STATUS_MEANING, statusColour } from './format.js';
 import { StatusGlyph, type Selection } from './tree.js';
+import { kindText, RetentionFact, VcloneButtons, VcloneFacts } from './tia.js';
 
 /** The instructor's controls: clock, checkpoints, scenarios, host workload, pair and group operations, creation. */
 
@@ -184,7 +185,7 @@ function Field({ k, children }: { k: string; children: ComponentChildren }) {
   return <><dt>{k}</dt><dd>{children}</dd></>;
 }
 
-function PairActions({ pair, view, act }: { pair: UiPair; view: UiView; act: Actions }) {
+function PairActions({ pair, view, act, virtualNow }: { pair: UiPair; view: UiView; act: Actions; virtualNow: number }) {
   const [autoSplit, setAutoSplit] = useState(false);
   const [speed, setSpeed] = useState('medium');
   const [svol, setSvol] = useState<number | ''>('');
@@ -207,11 +208,13 @@ function PairActions({ pair, view, act }: { pair: UiPair; view: UiView; act: Act
         <Field k="MU">{pair.muNumber}</Field>
         <Field k="group">{pair.snapshotGroupName}{pair.isConsistencyGroup ? ' (CTG)' : ''}</Field>
         <Field k="pool">{pair.snapshotPoolId}</Field>
-        <Field k="kind">{pair.isClone ? 'clone' : 'snapshot'}{pair.canCascade ? ', cascade' : ''}</Field>
+        <Field k="kind"><span data-pair-kind="">{kindText(pair)}</span></Field>
         {pair.splitTime && <Field k="split at">{pair.splitTime}</Field>}
         {pair.progressRate !== undefined && <Field k="progress">{pair.progressRate}%{pair.dueTime ? ` (ends ${hms(pair.dueTime)})` : ''}</Field>}
         <Field k="written">{pair.isWrittenInSvol ? 'S-VOL written' : 'S-VOL not written'}</Field>
+        {pair.isVirtualCloneVolume && pair.isVirtualCloneParentVolume && <Field k="vClone">paired back: LDEV {pair.svolLdevId} is a vClone of LDEV {pair.pvolLdevId}</Field>}
       </dl>
+      <RetentionFact pair={pair} nowMs={virtualNow} />
       <div class="buttons">
         <button data-action="split" onClick={() => act.rest(`split ${id}`, 'POST', inv('split'), { parameters: {} })}>Split</button>
         <button data-action="resync" onClick={() => act.rest(`resync ${id}`, 'POST', inv('resync'), { parameters: { autoSplit } })}>Resync</button>
@@ -220,6 +223,7 @@ function PairActions({ pair, view, act }: { pair: UiPair; view: UiView; act: Act
         <button data-action="unassign" onClick={() => act.rest(`unassign ${id}`, 'POST', inv('unassign-volume'), { parameters: {} })}>Unassign</button>
         <button data-action="delete" class="danger" onClick={() => act.rest(`delete ${id}`, 'DELETE', path)}>Delete</button>
       </div>
+      <VcloneButtons pair={pair} act={act} />
       <div class="row small">
         <label class="check"><input type="checkbox" checked={autoSplit} onChange={(e) => setAutoSplit(e.currentTarget.checked)} />autoSplit (resync, restore)</label>
         <label>copy speed <select value={speed} onChange={(e) => setSpeed(e.currentTarget.value)} data-field="copy-speed">
@@ -258,6 +262,7 @@ function VolumeActions({ ldev, view, act, onWorkload }: { ldev: UiLdev; view: Ui
         <Field k="attributes">{ldev.attributes.join(', ')}</Field>
         {asSvol && <Field k="S-VOL of">pair {asSvol.snapshotId}</Field>}
       </dl>
+      <VcloneFacts ldevId={ldev.ldevId} view={view} />
       <p class="muted small">The create form below now uses this LDEV as its P-VOL.</p>
       <div class="buttons">
         <button data-action="workload-here" onClick={() => onWorkload(ldev.ldevId)}>Host writes here…</button>
@@ -268,10 +273,12 @@ function VolumeActions({ ldev, view, act, onWorkload }: { ldev: UiLdev; view: Ui
   );
 }
 
-export function SelectionPanel({ selection, view, act, onWorkload }: { selection: Selection; view: UiView; act: Actions; onWorkload: (id: number) => void }) {
+export function SelectionPanel({ selection, view, act, onWorkload, virtualNow }: {
+  selection: Selection; view: UiView; act: Actions; onWorkload: (id: number) => void; virtualNow: number;
+}) {
   if (selection?.type === 'pair') {
     const pair = view.pairs.find((p) => p.snapshotId === selection.id);
-    if (pair) return <PairActions key={pair.snapshotId} pair={pair} view={view} act={act} />;
+    if (pair) return <PairActions key={pair.snapshotId} pair={pair} view={view} act={act} virtualNow={virtualNow} />;
     return <p class="muted">Pair {selection.id} is gone.</p>;
   }
   if (selection?.type === 'ldev') {

@@ -57,6 +57,7 @@ function App() {
   const [follow, setFollow] = useState(true);
   const [followed, setFollowed] = useState<{ id: string; at: number } | null>(null);
   const [box, setBox] = useState({ width: 0, height: 0, phone: innerWidth < PHONE });
+  const [, setRetentionTick] = useState(0);
   const treesBody = useRef<HTMLDivElement | null>(null);
   const followRef = useRef(true);
   followRef.current = follow;
@@ -221,6 +222,14 @@ function App() {
     }
   }, [presenter]);
 
+  // Retention counts down on the page while the clock runs (the view is re-fetched only when something changes).
+  const retaining = view?.clock.mode === 'real' && view.pairs.some((p) => p.retentionEnd !== null);
+  useEffect(() => {
+    if (!retaining) return;
+    const t = setInterval(() => setRetentionTick((x) => x + 1), 1000);
+    return () => clearInterval(t);
+  }, [retaining]);
+
   // Follow the action: the pair that just changed comes into view (its tree scrolled to, the node ringed).
   useEffect(() => {
     if (!followed) return;
@@ -303,12 +312,13 @@ function App() {
 
   const ldevMap = new Map(view.ldevs.map((l) => [l.ldevId, l]));
   const drawn: TreePair[] = [...view.pairs, ...[...ghosts.current.values()].map((g) => ({ ...g.pair, ghost: true }))];
-  const forest = buildForest(drawn);
+  const forest = buildForest(drawn, view.vclones);
   const fit = fitForest(forest, box.width, box.phone ? 0 : box.height, presenter ? 1.7 : box.phone ? 1 : 1.25);
   const jobs = new Map(view.jobs.map((j) => [j.jobId, j]));
   const array = view.arrays.find((a) => a.storageDeviceId === view.storageDeviceId);
   const offline = live === 'offline';
   const followedId = followed && performance.now() - followed.at < 60_000 ? followed.id : null;
+  const virtualNow = view.clock.mode === 'real' && !offline ? view.clock.epochMs + (Date.now() - receivedAt) * view.clock.speed : view.clock.epochMs;
 
   return (
     <div class={`app${presenter ? ' presenter' : ''}${offline ? ' is-offline' : ''}`} data-seq={view.seq} data-presenter={presenter ? '1' : '0'}>
@@ -344,7 +354,7 @@ function App() {
               {forest.length === 0
                 ? <p class="muted empty">No Thin Image pairs on this array yet: create one on the right, or load a scenario.</p>
                 : forest.map((root, i) => <SnapshotTree key={root.key} root={root} laid={fit.laid[i]!} scale={fit.scale} ldevs={ldevMap} selection={selection}
-                  onSelect={select} changedAt={changedAt.current} now={now} followed={followedId} />)}
+                  onSelect={select} changedAt={changedAt.current} now={now} followed={followedId} virtualNow={virtualNow} />)}
             </div>
             {view.pairCount > view.pairs.length && <p class="muted">showing {view.pairs.length} of {view.pairCount} pairs</p>}
           </Panel>
@@ -370,7 +380,7 @@ function App() {
         <aside class="right">
           <div class={`sheet${selection ? ' open' : ''}`} data-sheet={selection ? 'open' : 'closed'}>
             <Panel title="Selected" extra={selection ? <button class="quiet close-sheet" data-action="close-selection" aria-label="close" onClick={() => setSelection(null)}>✕</button> : undefined}>
-              <SelectionPanel selection={selection} view={view} act={act} onWorkload={setWorkloadPreset} />
+              <SelectionPanel selection={selection} view={view} act={act} onWorkload={setWorkloadPreset} virtualNow={virtualNow} />
             </Panel>
           </div>
           <Panel title="Legend" id="legend"><Legend /></Panel>

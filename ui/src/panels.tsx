@@ -1,6 +1,7 @@
 import type { UiJob, UiJournalEntry, UiLdev, UiPool, UiTransition } from '../../src/ui/wire.js';
 import { blocks, hms, mib, narrate, plural, shortPath, statusColour } from './format.js';
 import { StatusGlyph, type Selection } from './tree.js';
+import { narrateVclone } from './tia.js';
 
 /** The read-only panels: pool gauges, the LDEV table, the job feed, the request journal and the transitions. */
 
@@ -147,13 +148,17 @@ export function TransitionFeed({ transitions, onShow }: { transitions: UiTransit
   return (
     <ol class="feed transitions">
       {[...transitions].reverse().map((t) => (
-        <li key={t.seq} data-transition={t.snapshotId} role={onShow ? 'button' : undefined} tabIndex={onShow ? 0 : undefined}
+        t.vclone
+          ? <li key={t.seq} data-transition={t.snapshotId} data-vclone-change={t.vclone.change}>
+            <span class="who">LDEV {t.vclone.ldevId}:</span> <span class="said">{narrateVclone(t)} at <span class="time">{hms(t.time)}</span></span>
+          </li>
+          : <li key={t.seq} data-transition={t.snapshotId} data-became-vclone={t.becameVclone} role={onShow ? 'button' : undefined} tabIndex={onShow ? 0 : undefined}
           onClick={() => onShow?.(t.snapshotId)}>
           <span class="who">LDEV {t.pvolLdevId} MU {t.muNumber}{t.isClone ? ' (clone)' : ''}:</span>{' '}
           <span class="chip" style={{ color: statusColour(t.from) }}>{t.from ? <StatusGlyph status={t.from} size={12} /> : null}{t.from ?? 'new'}</span>
           {' '}<span class="arrow">→</span>{' '}
           <span class="chip" style={{ color: statusColour(t.to) }}>{t.to ? <StatusGlyph status={t.to} size={12} /> : null}{t.to ?? 'gone'}</span>
-          <span class="said">, {narrate(t.from, t.to, t.isClone)} at <span class="time">{hms(t.time)}</span></span>
+          <span class="said">, {narrateVclone(t) ?? narrate(t.from, t.to, t.isClone)} at <span class="time">{hms(t.time)}</span></span>
         </li>
       ))}
     </ol>

@@ -1,6 +1,7 @@
 import { hierarchy, tree as tidyTree } from 'd3-hierarchy';
-import type { UiLdev, UiPair } from '../../src/ui/wire.js';
+import type { UiLdev, UiPair, UiVclone } from '../../src/ui/wire.js';
 import { STATUSES, STATUS_MEANING, TRANSITIONAL, plural, shapePath, statusColour, statusShape } from './format.js';
+import { endText, hoursLeft, lockPath, TiaLegend } from './tia.js';
 
 /**
  * Snapshot trees drawn as trees: a root P-VOL, its pairs by MU each with its S-VOL, and on a cascade S-VOL its own
@@ -16,9 +17,14 @@ import { STATUSES, STATUS_MEANING, TRANSITIONAL, plural, shapePath, statusColour
 /** A pair as drawn: `ghost` for one that just vanished (drawn fading out for a moment). */
 export interface TreePair extends UiPair { ghost?: boolean }
 
+/**
+ * `vcParent`: the volume (a root, or a pair's S-VOL) is a vClone parent; `pairedBack`: the pair's S-VOL is a vClone of
+ * its P-VOL (Terraform's pair-back, TIA ref 4.4), so that vClone is drawn as this S-VOL, not a second time.
+ */
 export type TreeNode =
-  | { kind: 'vol'; key: string; ldevId: number; children: TreeNode[] }
-  | { kind: 'pair'; key: string; pair: TreePair; children: TreeNode[] };
+  | { kind: 'vol'; key: string; ldevId: number; vcParent: boolean; children: TreeNode[] }
+  | { kind: 'pair'; key: string; pair: TreePair; vcParent: boolean; pairedBack: boolean; children: TreeNode[] }
+  | { kind: 'vclone'; key: string; ldevId: number; parentLdevId: number; vcParent: boolean; children: TreeNode[] };
 
 export type Selection = { type: 'pair'; id: string } | { type: 'ldev'; id: number } | null;
 
@@ -27,9 +33,16 @@ export type Selection = { type: 'pair'; id: string } | { type: 'ldev'; id: numbe
  * drawn together with its S-VOL, and the pairs whose P-VOL is that S-VOL (the next cascade layer) are its children,
  * ordered by MU. One column per layer keeps a three-layer tree on one screen.
  */
-export function buildForest(pairs: TreePair[]): TreeNode[] {
+export function buildForest(pairs: TreePair[], vclones: UiVclone[] = []): TreeNode[] {
   const byPvol = new Map<number, TreePair[]>();
   const svols = new Set<number>();
+  // vClones hang from their parent volume (TIA ref 4.1) with a dotted link: they have no pair to draw.
+  const vcOf = new Map<number, UiVclone[]>();
+  const vcParentOf = new Map<number, number>();
+  for (const v of vclones) {
+    vcOf.set(v.parentLdevId, [...(vcOf.get(v.parentLdevId) ?? []), v]);
+    vcParentOf.set(v.ldevId, v.parentLdevId);
+  }
   for (const p of pairs) {
     let list = byPvol.get(p.pvolLdevId);
     if (!list) byPvol.set(p.pvolLdevId, list = []);
@@ -37,17 +50,26 @@ export function buildForest(pairs: TreePair[]): TreeNode[] {
     if (p.svolLdevId !== undefined && !p.ghost) svols.add(p.svolLdevId);
   }
   const seen = new Set<number>();
-  const pairsOf = (ldevId: number): TreeNode[] => {
+  const isPairedBack = (p: TreePair) => p.svolLdevId !== undefined && !p.ghost && vcParentOf.get(p.svolLdevId) === p.pvolLdevId;
+  const childrenOf = (ldevId: number): TreeNode[] => {
     seen.add(ldevId);
-    return (byPvol.get(ldevId) ?? []).sort((a, b) => a.muNumber - b.muNumber).map((p): TreeNode => ({
+    const own = (byPvol.get(ldevId) ?? []).sort((a, b) => a.muNumber - b.muNumber);
+    const shownAsSvol = new Set(own.filter(isPairedBack).map((p) => p.svolLdevId!));
+    const pairNodes = own.map((p): TreeNode => ({
       kind: 'pair', key: `${p.ghost ? 'ghost' : 'pair'}:${p.snapshotId}`, pair: p,
-      children: p.svolLdevId !== undefined && !seen.has(p.svolLdevId) ? pairsOf(p.svolLdevId) : [],
+      vcParent: p.svolLdevId !== undefined && vcOf.has(p.svolLdevId), pairedBack: isPairedBack(p),
+      children: p.svolLdevId !== undefined && !seen.has(p.svolLdevId) ? childrenOf(p.svolLdevId) : [],
     }));
+    const vcNodes = (vcOf.get(ldevId) ?? []).filter((v) => !shownAsSvol.has(v.ldevId) && !seen.has(v.ldevId)).map((v): TreeNode => ({
+      kind: 'vclone', key: `vclone:${v.ldevId}`, ldevId: v.ldevId, parentLdevId: ldevId, vcParent: vcOf.has(v.ldevId), children: childrenOf(v.ldevId),
+    }));
+    return [...pairNodes, ...vcNodes];
   };
-  const vol = (ldevId: number): TreeNode => ({ kind: 'vol', key: `ldev:${ldevId}`, ldevId, children: pairsOf(ldevId) });
-  const roots = [...byPvol.keys()].filter((id) => !svols.has(id)).sort((a, b) => a - b);
+  const vol = (ldevId: number): TreeNode => ({ kind: 'vol', key: `ldev:${ldevId}`, ldevId, vcParent: vcOf.has(ldevId), children: childrenOf(ldevId) });
+  const heads = [...new Set([...byPvol.keys(), ...vcOf.keys()])].sort((a, b) => a - b);
+  const roots = heads.filter((id) => !svols.has(id) && !vcParentOf.has(id));
   const forest = roots.map(vol);
-  for (const id of [...byPvol.keys()].sort((a, b) => a - b)) if (!seen.has(id)) forest.push(vol(id)); // never a cycle, but never lose a pair
+  for (const id of heads) if (!seen.has(id)) forest.push(vol(id)); // never a cycle, but never lose a pair
   return forest;
 }
 
@@ -62,7 +84,22 @@ const NODE_H = 46;
 const V_COL = 222;
 const V_ROW = 78;
 const PAD = 12;
-const widthOf = (n: TreeNode) => (n.kind === 'vol' ? VOL_W : PAIR_W);
+const widthOf = (n: TreeNode) => (n.kind === 'pair' ? PAIR_W : VOL_W);
+/** A line of words under a pair (retention, vClone): the node grows by one of these for each. */
+const NOTE_H = 18;
+const GAP = ROW - NODE_H;
+
+/** The words under a pair node, in order: the retention countdown (two lines), a paired-back vClone, a vClone parent S-VOL. */
+export type Note = 'retention' | 'until' | 'pairedBack' | 'vcParent';
+export function notesOf(n: TreeNode): Note[] {
+  if (n.kind !== 'pair' || n.pair.ghost) return [];
+  const out: Note[] = [];
+  if (n.pair.retentionEnd) out.push('retention', 'until');
+  if (n.pairedBack) out.push('pairedBack');
+  if (n.vcParent) out.push('vcParent');
+  return out;
+}
+const heightOf = (n: TreeNode) => NODE_H + notesOf(n).length * NOTE_H;
 
 export type Orientation = 'across' | 'down';
 
@@ -72,24 +109,27 @@ export interface Laid {
   width: number;
   height: number;
   nodes: Array<{ n: TreeNode; x: number; y: number }>;
-  links: Array<{ key: string; d: string; clone: boolean }>;
+  links: Array<{ key: string; d: string; clone: boolean; vclone: boolean }>;
 }
 
 /** Lays a tree out in one orientation (natural size, before any scaling). */
 export function layOut(root: TreeNode, orientation: Orientation): Laid {
   const across = orientation === 'across';
-  const laid = tidyTree<TreeNode>().nodeSize(across ? [ROW, COL] : [V_COL, V_ROW])
-    .separation((a, b) => (a.parent === b.parent ? 1 : 1.1))(hierarchy(root, (n) => n.children));
+  const h = hierarchy(root, (n) => n.children);
+  // Nodes with notes are taller: across, neighbours move apart by the extra height; down, layers by the tallest node.
+  const tallest = Math.max(...h.descendants().map((d) => heightOf(d.data)));
+  const laid = tidyTree<TreeNode>().nodeSize(across ? [ROW, COL] : [V_COL, Math.max(V_ROW, tallest + V_ROW - NODE_H)])
+    .separation((a, b) => (a.parent === b.parent ? 1 : 1.1) * (across ? (heightOf(a.data) / 2 + heightOf(b.data) / 2 + GAP) / ROW : 1))(h);
   const all = laid.descendants();
   // d3 lays trees out top-down: x is the breadth, y the depth. Across: depth runs along x.
   const pos = (d: (typeof all)[number]) => (across
-    ? { x: d.y, y: d.x - NODE_H / 2 }
+    ? { x: d.y, y: d.x - heightOf(d.data) / 2 }
     : { x: d.x - widthOf(d.data) / 2, y: d.y });
   let minX = Infinity; let minY = Infinity; let maxX = -Infinity; let maxY = -Infinity;
   for (const d of all) {
     const p = pos(d);
     minX = Math.min(minX, p.x); minY = Math.min(minY, p.y);
-    maxX = Math.max(maxX, p.x + widthOf(d.data)); maxY = Math.max(maxY, p.y + NODE_H);
+    maxX = Math.max(maxX, p.x + widthOf(d.data)); maxY = Math.max(maxY, p.y + heightOf(d.data));
   }
   const at = (d: (typeof all)[number]) => { const p = pos(d); return { x: p.x - minX + PAD, y: p.y - minY + PAD }; };
   const nodes = all.map((d) => ({ n: d.data, ...at(d) }));
@@ -97,17 +137,18 @@ export function layOut(root: TreeNode, orientation: Orientation): Laid {
     const s = at(l.source);
     const t = at(l.target);
     const clone = l.target.data.kind === 'pair' && l.target.data.pair.isClone;
+    const vclone = l.target.data.kind === 'vclone';
     let d: string;
     if (across) {
       const x1 = s.x + widthOf(l.source.data); const y1 = s.y + NODE_H / 2;
       const x2 = t.x; const y2 = t.y + NODE_H / 2; const mid = (x1 + x2) / 2;
       d = `M${x1},${y1}C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
     } else {
-      const x1 = s.x + widthOf(l.source.data) / 2; const y1 = s.y + NODE_H;
+      const x1 = s.x + widthOf(l.source.data) / 2; const y1 = s.y + heightOf(l.source.data);
       const x2 = t.x + widthOf(l.target.data) / 2; const y2 = t.y; const mid = (y1 + y2) / 2;
       d = `M${x1},${y1}C${x1},${mid} ${x2},${mid} ${x2},${y2}`;
     }
-    return { key: `${l.source.data.key}>${l.target.data.key}`, d, clone };
+    return { key: `${l.source.data.key}>${l.target.data.key}`, d, clone, vclone };
   });
   return { orientation, width: maxX - minX + PAD * 2, height: maxY - minY + PAD * 2, nodes, links };
 }
@@ -150,6 +191,8 @@ export interface TreeProps {
   now: number;
   /** The pair the view follows (the last that changed), drawn with a ring. */
   followed: string | null;
+  /** Virtual now (ms), extrapolated while the clock runs: retention counts down against it. */
+  virtualNow: number;
 }
 
 function layers(n: TreeNode, depth = 0): number {
@@ -158,6 +201,10 @@ function layers(n: TreeNode, depth = 0): number {
 
 function countPairs(n: TreeNode): number {
   return (n.kind === 'pair' && !n.pair.ghost ? 1 : 0) + n.children.reduce((s, c) => s + countPairs(c), 0);
+}
+
+function countVclones(n: TreeNode): number {
+  return (n.kind === 'vclone' || (n.kind === 'pair' && n.pairedBack) ? 1 : 0) + n.children.reduce((s, c) => s + countVclones(c), 0);
 }
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -173,12 +220,12 @@ export function StatusGlyph({ status, size = 14, colour }: { status: string; siz
   );
 }
 
-function RootNode({ ldevId, ldev, selected, onSelect }: { ldevId: number; ldev: UiLdev | undefined; selected: boolean; onSelect: TreeProps['onSelect'] }) {
-  const sub = ldev ? [ldev.label, ldev.byteFormatCapacity].filter(Boolean).join(' · ') : 'not defined';
+function RootNode({ ldevId, ldev, selected, onSelect, vcParent }: { ldevId: number; ldev: UiLdev | undefined; selected: boolean; onSelect: TreeProps['onSelect']; vcParent: boolean }) {
+  const sub = vcParent ? 'vClone parent' : ldev ? [ldev.label, ldev.byteFormatCapacity].filter(Boolean).join(' · ') : 'not defined';
   return (
-    <g class={`vol root${selected ? ' selected' : ''}`} data-ldev={ldevId} role="button" tabIndex={0}
-      aria-label={`LDEV ${ldevId}`} onClick={() => onSelect({ type: 'ldev', id: ldevId })}>
-      <title>{`LDEV ${ldevId} (root P-VOL): ${sub}`}</title>
+    <g class={`vol root${selected ? ' selected' : ''}`} data-ldev={ldevId} role="button" tabIndex={0} data-vclone-parent={vcParent ? '' : undefined}
+      aria-label={`LDEV ${ldevId}${vcParent ? ', vClone parent' : ''}`} onClick={() => onSelect({ type: 'ldev', id: ldevId })}>
+      <title>{`LDEV ${ldevId} (root${vcParent ? ', vClone parent' : ' P-VOL'}): ${ldev ? [ldev.label, ldev.byteFormatCapacity].filter(Boolean).join(' · ') : 'not defined'}`}</title>
       <rect class="vol-bg" width={VOL_W} height={NODE_H} rx={6} />
       <rect class="vol-accent" width={5} height={NODE_H} rx={2} />
       <text x={13} y={19} class="vol-title">LDEV {ldevId}</text>
@@ -188,27 +235,69 @@ function RootNode({ ldevId, ldev, selected, onSelect }: { ldevId: number; ldev: 
   );
 }
 
-function PairNode({ p, ldev, selected, svolSelected, onSelect, flashKey, followed }: {
-  p: TreePair; ldev: UiLdev | undefined; selected: boolean; svolSelected: boolean; onSelect: TreeProps['onSelect']; flashKey: number | null;
-  followed: boolean;
+/** A vClone (TIA ref 4.1): its own volume, hanging from its parent by a dotted link, labelled in words. */
+function VcloneNode({ ldevId, parentLdevId, ldev, selected, onSelect, vcParent }: {
+  ldevId: number; parentLdevId: number; ldev: UiLdev | undefined; selected: boolean; onSelect: TreeProps['onSelect']; vcParent: boolean;
 }) {
+  return (
+    <g class={`vol vclone${selected ? ' selected' : ''}`} data-ldev={ldevId} data-vclone={ldevId} data-vclone-of={parentLdevId}
+      data-vclone-parent={vcParent ? '' : undefined} role="button" tabIndex={0} aria-label={`LDEV ${ldevId}, vClone of LDEV ${parentLdevId}`}
+      onClick={() => onSelect({ type: 'ldev', id: ldevId })}>
+      <title>{`LDEV ${ldevId}: a virtual clone (VC) of LDEV ${parentLdevId}${ldev?.label ? ` · ${ldev.label}` : ''}`}</title>
+      <rect class="vol-bg" width={VOL_W} height={NODE_H} rx={6} />
+      <text x={10} y={19} class="vol-title">LDEV {ldevId}</text>
+      <text x={VOL_W - 8} y={19} class="vclone-role" text-anchor="end">vClone</text>
+      <text x={10} y={38} class="vclone-sub">vClone of {parentLdevId}{vcParent ? ' · parent' : ''}</text>
+    </g>
+  );
+}
+
+/** The words under a pair node (`notesOf`), one line each. */
+function NoteLines({ p, notes, virtualNow }: { p: TreePair; notes: Note[]; virtualNow: number }) {
+  const hours = hoursLeft(p.retentionEnd, virtualNow);
+  return (
+    <>
+      <line x1={8} x2={PAIR_W - 8} y1={NODE_H} y2={NODE_H} class="note-rule" />
+      {notes.map((n, i) => {
+        const y = NODE_H + i * NOTE_H + 13;
+        if (n === 'retention') {
+          return hours > 0
+            ? <g key={n} class="retention-note" data-retention={hours}>
+              <path transform={`translate(15,${y - 4})`} d={lockPath(5.5)} class="lock" />
+              <text x={26} y={y} class="note locked">locked · {hours} h left</text></g>
+            : <text key={n} x={9} y={y} class="note" data-retention="0">retention over</text>;
+        }
+        if (n === 'until') return hours > 0 ? <text key={n} x={26} y={y} class="note" data-retention-until="">until {endText(p.retentionEnd!)}</text> : null;
+        if (n === 'pairedBack') return <text key={n} x={9} y={y} class="note vclone-note" data-paired-back="">paired back · vClone of {p.pvolLdevId}</text>;
+        return <text key={n} x={9} y={y} class="note vclone-note" data-svol-vclone-parent="">LDEV {p.svolLdevId}: vClone parent</text>;
+      })}
+    </>
+  );
+}
+
+function PairNode({ p, ldev, selected, svolSelected, onSelect, flashKey, followed, notes, virtualNow }: {
+  p: TreePair; ldev: UiLdev | undefined; selected: boolean; svolSelected: boolean; onSelect: TreeProps['onSelect']; flashKey: number | null;
+  followed: boolean; notes: Note[]; virtualNow: number;
+}) {
+  const H = NODE_H + notes.length * NOTE_H;
+  const tia = p.isRedirectOnWrite === true;
   const colour = statusColour(p.status);
   const shape = statusShape(p.status);
   const moving = p.progressRate !== undefined;
-  const title = `pair ${p.snapshotId} ${p.status}: ${STATUS_MEANING[p.status] ?? ''}${p.queued ? ' (waiting for a copy slot)' : ''}`;
+  const title = `pair ${p.snapshotId} ${p.status}: ${STATUS_MEANING[p.status] ?? ''}${p.queued ? ' (waiting for a copy slot)' : ''}${tia ? '; Thin Image Advanced (redirect-on-write)' : ''}`;
   const attrs = p.ghost
     ? { 'data-ghost': p.snapshotId }
     : { 'data-pair': p.snapshotId, 'data-status': p.status, 'data-progress': moving ? String(p.progressRate) : undefined, 'data-clone': String(p.isClone),
-      'data-shape': shape ?? 'none', ...(followed ? { 'data-followed': '' } : {}) };
+      'data-shape': shape ?? 'none', 'data-tia': String(tia), ...(followed ? { 'data-followed': '' } : {}) };
   const sv = p.svolLdevId;
   const warn = p.status === 'PFUL' || p.status === 'PFUS';
   const error = p.status === 'PSUE';
   return (
     <g class={`pair${selected ? ' selected' : ''}${p.ghost ? ' ghost' : ''}${TRANSITIONAL.has(p.status) ? ' busy' : ''}${p.isClone ? ' clone' : ''}${followed ? ' followed' : ''}`} {...attrs}>
-      {followed && <rect class="follow-ring" x={-6} y={-6} width={PAIR_W + 12} height={NODE_H + 12} rx={13} />}
-      <rect class="pair-bg" width={PAIR_W} height={NODE_H} rx={9} fill={warn ? 'url(#hatch-warn)' : error ? 'url(#hatch-error)' : `${colour}14`} stroke={colour} />
-      {error && <rect class="pair-bg-inner" x={3} y={3} width={PAIR_W - 6} height={NODE_H - 6} rx={7} stroke={colour} />}
-      {flashKey !== null && <rect key={flashKey} class="flash" x={-3} y={-3} width={PAIR_W + 6} height={NODE_H + 6} rx={11} stroke={colour} />}
+      {followed && <rect class="follow-ring" x={-6} y={-6} width={PAIR_W + 12} height={H + 12} rx={13} />}
+      <rect class="pair-bg" width={PAIR_W} height={H} rx={9} fill={warn ? 'url(#hatch-warn)' : error ? 'url(#hatch-error)' : `${colour}14`} stroke={colour} />
+      {error && <rect class="pair-bg-inner" x={3} y={3} width={PAIR_W - 6} height={H - 6} rx={7} stroke={colour} />}
+      {flashKey !== null && <rect key={flashKey} class="flash" x={-3} y={-3} width={PAIR_W + 6} height={H + 6} rx={11} stroke={colour} />}
       <g class="pill" role="button" tabIndex={p.ghost ? -1 : 0} aria-label={`pair ${p.snapshotId} ${p.status}`}
         onClick={() => { if (!p.ghost) onSelect({ type: 'pair', id: p.snapshotId }); }}>
         <title>{title}</title>
@@ -216,7 +305,7 @@ function PairNode({ p, ldev, selected, svolSelected, onSelect, flashKey, followe
         {shape ? <path class="dot" transform="translate(13,16)" d={shapePath(shape, 6)} fill={colour} /> : <circle class="dot" cx={13} cy={16} r={5} fill={colour} />}
         <text x={24} y={21} class="pair-title">MU {p.muNumber}</text>
         <text x={PILL_W - 5} y={21} class="pair-status" text-anchor="end" fill={colour}>{p.ghost ? 'gone' : p.status}</text>
-        <text x={9} y={38} class="pair-sub">{p.isClone ? 'clone · ' : p.canCascade ? 'casc · ' : ''}{clip(p.snapshotGroupName, p.isClone || p.canCascade ? 9 : 14)}</text>
+        <text x={9} y={38} class="pair-sub">{tia ? <tspan class="tia-mark">TIA</tspan> : null}{tia ? ' · ' : p.isClone ? 'clone · ' : p.canCascade ? 'casc · ' : ''}{clip(p.snapshotGroupName, tia ? 10 : p.isClone || p.canCascade ? 9 : 14)}</text>
       </g>
       <line x1={PILL_W} y1={6} x2={PILL_W} y2={NODE_H - 6} class="divider" stroke={colour} />
       <g class={`svol${svolSelected ? ' selected' : ''}`} role={sv !== undefined ? 'button' : undefined} data-svol={sv}
@@ -229,6 +318,7 @@ function PairNode({ p, ldev, selected, svolSelected, onSelect, flashKey, followe
               : <text x={PILL_W + 8} y={38} class="vol-sub">{clip(ldev?.label || 'S-VOL', 9)}</text>}</>
           : <text x={PILL_W + 8} y={29} class="vol-sub">no S-VOL</text>}
       </g>
+      {notes.length > 0 && <NoteLines p={p} notes={notes} virtualNow={virtualNow} />}
       {moving && !p.ghost && (
         <g class="progress">
           <rect x={8} y={NODE_H - 6} width={PAIR_W - 16} height={3} rx={1.5} class="track" />
@@ -240,7 +330,7 @@ function PairNode({ p, ldev, selected, svolSelected, onSelect, flashKey, followe
 }
 
 /** One snapshot tree: a card with its summary and the SVG drawing, scaled to fit. */
-export function SnapshotTree({ root, laid, scale, ldevs, selection, onSelect, changedAt, now, followed }: TreeProps) {
+export function SnapshotTree({ root, laid, scale, ldevs, selection, onSelect, changedAt, now, followed, virtualNow }: TreeProps) {
   const rootId = root.kind === 'vol' ? root.ldevId : -1;
   const rootLdev = ldevs.get(rootId);
   const selLdev = selection?.type === 'ldev' ? selection.id : null;
@@ -250,15 +340,19 @@ export function SnapshotTree({ root, laid, scale, ldevs, selection, onSelect, ch
     <section class="tree-card" data-tree={rootId} data-orientation={laid.orientation} data-scale={scale.toFixed(2)}>
       <header>
         <strong>LDEV {rootId}</strong>{rootLdev?.label ? <span class="muted"> · {rootLdev.label}</span> : null}
-        <span class="muted"> · {plural(countPairs(root), 'pair')} · {plural(layers(root), 'layer')}</span>
+        <span class="muted"> · {plural(countPairs(root), 'pair')} · {plural(layers(root), 'layer')}{countVclones(root) > 0 ? ` · ${plural(countVclones(root), 'vClone')}` : ''}</span>
       </header>
       <div class="tree-fit">
         <svg width={w} height={h} viewBox={`0 0 ${laid.width} ${laid.height}`} role="img" aria-label={`snapshot tree of LDEV ${rootId}`}>
-          {laid.links.map((l) => <path key={l.key} class={`link${l.clone ? ' clone' : ''}`} d={l.d} />)}
+          {laid.links.map((l) => <path key={l.key} class={`link${l.clone ? ' clone' : ''}${l.vclone ? ' vclone' : ''}`} d={l.d} />)}
           {laid.nodes.map(({ n, x, y }) => {
             const at = `translate(${x},${y})`;
             if (n.kind === 'vol') {
-              return <g key={n.key} transform={at}><RootNode ldevId={n.ldevId} ldev={ldevs.get(n.ldevId)} selected={selLdev === n.ldevId} onSelect={onSelect} /></g>;
+              return <g key={n.key} transform={at}><RootNode ldevId={n.ldevId} ldev={ldevs.get(n.ldevId)} selected={selLdev === n.ldevId} onSelect={onSelect} vcParent={n.vcParent} /></g>;
+            }
+            if (n.kind === 'vclone') {
+              return <g key={n.key} transform={at}><VcloneNode ldevId={n.ldevId} parentLdevId={n.parentLdevId} ldev={ldevs.get(n.ldevId)}
+                selected={selLdev === n.ldevId} onSelect={onSelect} vcParent={n.vcParent} /></g>;
             }
             const p = n.pair;
             const changed = changedAt.get(p.snapshotId);
@@ -268,7 +362,7 @@ export function SnapshotTree({ root, laid, scale, ldevs, selection, onSelect, ch
               <g key={n.key} transform={at}>
                 <PairNode p={p} ldev={p.svolLdevId !== undefined ? ldevs.get(p.svolLdevId) : undefined} selected={selected}
                   svolSelected={selLdev !== null && selLdev === p.svolLdevId} onSelect={onSelect} flashKey={flashKey}
-                  followed={!p.ghost && followed === p.snapshotId} />
+                  followed={!p.ghost && followed === p.snapshotId} notes={notesOf(n)} virtualNow={virtualNow} />
               </g>
             );
           })}
@@ -305,6 +399,7 @@ export function Legend() {
         </li>
       ))}
       <li data-legend-status="clone"><i class="dash" /><strong>clone</strong><span class="meaning">dashed: a clone pair (its S-VOL becomes an independent copy)</span></li>
+      <TiaLegend />
     </ul>
   );
 }

@@ -19,6 +19,8 @@ interface RequestState {
   req: FastifyRequest;
   started: number;
   entry: RawEntry;
+  /** The entry's seq when made: the journal reuses an entry once its request is over (see Journal.add). */
+  seq: number;
   /** Built when a rule first needs them (most requests meet no rule and never pay for this). */
   facts?: RequestFacts;
   fault: FaultRule | null;
@@ -38,7 +40,10 @@ const contentLength = (req: FastifyRequest): number | undefined => {
 const EMULATOR_OWN = /^\/(?:emulator|docs|openapi\.json)(?:[/?]|$)/;
 const isControl = (url: string) => EMULATOR_OWN.test(url);
 const pathOf = (url: string) => {
-  const p = url.split('?')[0]!;
+  const q = url.indexOf('?');
+  const p = q < 0 ? url : url.slice(0, q);
+  // Most URLs have no escape: the path is then the same string (no copy kept per journal entry).
+  if (!p.includes('%')) return p;
   try { return decodeURIComponent(p); } catch { return p; }
 };
 
@@ -128,7 +133,7 @@ export function installWireHooks(app: FastifyInstance, deps: WireDeps): void {
       storageDeviceId: vsp?.sid ?? null, userId: vsp?.userId || null, requestHeaders: req.headers, requestBody: null,
       status: null, responseBody: null, jobId: null, operation: null, fault: null, pending: true, durationMs: null,
     });
-    const st: RequestState = { req, started: performance.now(), entry, fault: null };
+    const st: RequestState = { req, started: performance.now(), entry, seq: entry.seq, fault: null };
     states.set(req.raw, st);
     return st;
   }
@@ -253,8 +258,11 @@ export function installWireHooks(app: FastifyInstance, deps: WireDeps): void {
   });
 
   app.addHook('onSend', (req, reply, payload, done) => {
-    if (isControl(req.url)) return done(null, payload);
-    const st = states.get(req.raw) ?? begin(req); // a request refused before our onRequest (authentication) is journaled here
+    let st = states.get(req.raw);
+    if (!st) {
+      if (isControl(req.url)) return done(null, payload);
+      st = begin(req); // a request refused before our onRequest (authentication) is journaled here
+    }
     let out = payload;
     if (st.override) {
       reply.code(st.override.status).headers(st.override.headers).type('application/json');
@@ -282,7 +290,7 @@ export function installWireHooks(app: FastifyInstance, deps: WireDeps): void {
 
   app.addHook('onResponse', (req, _reply, done) => {
     const st = states.get(req.raw);
-    if (st && st.entry.pending) {
+    if (st && st.entry.pending && st.entry.seq === st.seq) {
       st.entry.pending = false;
       st.entry.durationMs = Math.round(performance.now() - st.started);
     }

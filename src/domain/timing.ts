@@ -43,6 +43,11 @@ export const REALISTIC: TimingProfile = {
     'snapshotGroup.restore': 500,
     'snapshotGroup.clone': 500,
     'snapshotGroup.delete': 1000,
+    // Thin Image Advanced (TIA ref 3, 4) [I]: retention is a setting, a vClone promotes existing data.
+    'snapshot.setRetention': 500,
+    'snapshotGroup.setRetention': 500,
+    'snapshot.virtualClone': 1000,
+    'snapshotGroup.virtualClone': 1000,
     'snapshotTree.delete': 1000,
     'snapshotTree.deleteGarbageData': 500,
     'hostWwn.create': 500,

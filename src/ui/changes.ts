@@ -15,8 +15,8 @@ import type { UiTransition } from './wire.js';
  * within one clock step), by TEMP triggers on the pairs table that stamp each change with the virtual time. They
  * live on this connection only (never in a checkpoint, an export or the file) and exist only while a page is open,
  * because triggers disable SQLite's bulk-copy optimisation that makes restoring 100,000 pairs take milliseconds.
- * vClone relations (TIA ref 4.1) are recorded the same way, by triggers on `ldevs.parent_ldev_id`, so that a pair that
- * vanished because its S-VOL became a vClone is told as that, not as a delete.
+ * A vanished pair's row also keeps its S-VOL and that S-VOL's vClone parent at that moment (TIA ref 4.1), so that a
+ * pair that vanished because its S-VOL became a vClone of its P-VOL is told as that, not as a delete.
  */
 
 export interface ChangeFeed {
@@ -40,47 +40,25 @@ const POLL_MS = 100;
 const TICK_MS = 500;
 const KEEP_EVENTS = 2000;
 const EVENTS = 'temp.vsp_ui_pair_events';
-const TRIGGERS = ['vsp_ui_pair_ins', 'vsp_ui_pair_upd', 'vsp_ui_pair_del', 'vsp_ui_vclone_upd', 'vsp_ui_vclone_del'];
-/** The `kind` of an event row about a vClone relation (pvol = the parent, svol = the vClone, mu = -1). */
-const VCLONE = 'vclone';
+const TRIGGERS = ['vsp_ui_pair_ins', 'vsp_ui_pair_upd', 'vsp_ui_pair_del'];
 
-interface EventRow { seq: number; at: number; pvol: number; mu: number; kind: string | null; from_status: string | null; to_status: string | null; svol: number | null }
+interface EventRow {
+  seq: number; at: number; pvol: number; mu: number; kind: string | null; from_status: string | null; to_status: string | null;
+  svol: number | null; svol_parent: number | null;
+}
 
 /**
- * Rows → transitions. virtual-clone create/convert deletes the pair and makes its S-VOL a vClone of its P-VOL in one
- * transaction (TIA ref 4.2), so the two rows sit side by side at one instant: they are told as one transition, the
- * pair's, that says which LDEV became a vClone. A vClone change without its pair (delete, restore) stays a row of its own.
+ * Rows → transitions. virtual-clone create/convert deletes the pair, then makes its S-VOL a vClone of the P-VOL, in one
+ * transaction (TIA ref 4.2): a pair gone whose S-VOL was no vClone of its P-VOL then and is one now became that vClone.
+ * (A paired-back pair deleted leaves a vClone that already was one: a plain delete.)
  */
-function foldVclones(rows: EventRow[]): UiTransition[] {
-  const appeared = new Map<string, EventRow[]>();
-  for (const r of rows) {
-    if (r.kind !== VCLONE || r.to_status === null) continue;
-    const k = `${r.pvol}|${r.svol}`;
-    appeared.set(k, [...(appeared.get(k) ?? []), r]);
-  }
-  const folded = new Set<EventRow>();
-  // One transaction, so one instant on a manual clock; a running clock may tick between the two rows.
-  const partner = (r: EventRow) => appeared.get(`${r.pvol}|${r.svol}`)?.find((v) => !folded.has(v) && Math.abs(v.at - r.at) <= 1000);
-  const out: UiTransition[] = [];
-  for (const r of rows) {
-    if (r.kind === VCLONE) continue;
-    const t: UiTransition = {
-      seq: r.seq, time: new Date(r.at).toISOString(), snapshotId: `${r.pvol},${r.mu}`, pvolLdevId: r.pvol, muNumber: r.mu, isClone: r.kind === 'clone',
-      from: r.from_status, to: r.to_status, svolLdevId: r.svol,
-    };
-    const vc = r.to_status === null && r.svol !== null ? partner(r) : undefined;
-    // The later of the two seqs: a page asks for what follows the last seq it got, and must not get the other row alone.
-    if (vc) { folded.add(vc); t.becameVclone = r.svol!; t.seq = Math.max(r.seq, vc.seq); }
-    out.push(t);
-  }
-  for (const r of rows) {
-    if (r.kind !== VCLONE || folded.has(r)) continue;
-    out.push({
-      seq: r.seq, time: new Date(r.at).toISOString(), snapshotId: `vclone:${r.svol}`, pvolLdevId: r.pvol, muNumber: -1, isClone: false,
-      from: null, to: null, vclone: { ldevId: r.svol!, parentLdevId: r.pvol, change: r.to_status !== null ? 'appeared' : 'gone' },
-    });
-  }
-  return out.sort((a, b) => a.seq - b.seq);
+function toTransition(r: EventRow, parentNow: (svol: number) => number | null): UiTransition {
+  const t: UiTransition = {
+    seq: r.seq, time: new Date(r.at).toISOString(), snapshotId: `${r.pvol},${r.mu}`, pvolLdevId: r.pvol, muNumber: r.mu,
+    isClone: r.kind === 'clone', from: r.from_status, to: r.to_status, svolLdevId: r.svol,
+  };
+  if (r.to_status === null && r.svol !== null && r.svol_parent !== r.pvol && parentNow(r.svol) === r.pvol) t.becameVclone = r.svol;
+  return t;
 }
 
 export function createChangeFeed(engine: Engine): ChangeFeed {
@@ -98,8 +76,8 @@ export function createChangeFeed(engine: Engine): ChangeFeed {
 
   db.function('vsp_ui_now', { deterministic: false }, () => clock.now());
   db.exec(`CREATE TEMP TABLE IF NOT EXISTS vsp_ui_pair_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,
-    sid TEXT NOT NULL, pvol INTEGER NOT NULL, mu INTEGER NOT NULL, kind TEXT, from_status TEXT, to_status TEXT, svol INTEGER)`);
-  const listEvents = db.prepare(`SELECT seq, at, pvol, mu, kind, from_status, to_status, svol FROM ${EVENTS}
+    sid TEXT NOT NULL, pvol INTEGER NOT NULL, mu INTEGER NOT NULL, kind TEXT, from_status TEXT, to_status TEXT, svol INTEGER, svol_parent INTEGER)`);
+  const listEvents = db.prepare(`SELECT seq, at, pvol, mu, kind, from_status, to_status, svol, svol_parent FROM ${EVENTS}
     WHERE sid = ? AND seq > ? ORDER BY seq DESC LIMIT ?`);
   const countEvents = db.prepare(`SELECT COUNT(*) FROM ${EVENTS}`).pluck();
   const pruneEvents = db.prepare(`DELETE FROM ${EVENTS} WHERE seq <= (SELECT MAX(seq) FROM ${EVENTS}) - ?`);
@@ -110,25 +88,15 @@ export function createChangeFeed(engine: Engine): ChangeFeed {
 
   function startRecording(): void {
     if (recording || !hasPairs()) return;
+    const parent = (row: 'new' | 'old') => (hasParents() ? `(SELECT parent_ldev_id FROM main.ldevs WHERE sid = ${row}.sid AND ldev_id = ${row}.svol)` : 'NULL');
     const insert = (row: 'new' | 'old', from: string, to: string) =>
-      `INSERT INTO ${EVENTS} (at, sid, pvol, mu, kind, from_status, to_status, svol) VALUES (vsp_ui_now(), ${row}.sid, ${row}.pvol, ${row}.mu, ${row}.kind, ${from}, ${to}, ${row}.svol);`;
-    const vclone = (row: 'new' | 'old', from: string, to: string) =>
-      `INSERT INTO ${EVENTS} (at, sid, pvol, mu, kind, from_status, to_status, svol) VALUES (vsp_ui_now(), ${row}.sid, ${row}.parent_ldev_id, -1, '${VCLONE}', ${from}, ${to}, ${row}.ldev_id);`;
+      `INSERT INTO ${EVENTS} (at, sid, pvol, mu, kind, from_status, to_status, svol, svol_parent)
+        VALUES (vsp_ui_now(), ${row}.sid, ${row}.pvol, ${row}.mu, ${row}.kind, ${from}, ${to}, ${row}.svol, ${to === 'NULL' ? parent(row) : 'NULL'});`;
     try {
       db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS vsp_ui_pair_ins AFTER INSERT ON main.pairs BEGIN ${insert('new', 'NULL', 'new.status')} END;
         CREATE TEMP TRIGGER IF NOT EXISTS vsp_ui_pair_upd AFTER UPDATE OF status ON main.pairs WHEN old.status IS NOT new.status
           BEGIN ${insert('new', 'old.status', 'new.status')} END;
         CREATE TEMP TRIGGER IF NOT EXISTS vsp_ui_pair_del AFTER DELETE ON main.pairs BEGIN ${insert('old', 'old.status', 'NULL')} END;`);
-      if (hasParents()) {
-        // A parent that changes (none → P, P → none) is a vClone appearing or going: two rows when one replaces another.
-        db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS vsp_ui_vclone_upd AFTER UPDATE OF parent_ldev_id ON main.ldevs
-            WHEN old.parent_ldev_id IS NOT new.parent_ldev_id BEGIN
-            INSERT INTO ${EVENTS} (at, sid, pvol, mu, kind, from_status, to_status, svol) SELECT vsp_ui_now(), old.sid, old.parent_ldev_id, -1, '${VCLONE}', 'VC', NULL, old.ldev_id WHERE old.parent_ldev_id IS NOT NULL;
-            INSERT INTO ${EVENTS} (at, sid, pvol, mu, kind, from_status, to_status, svol) SELECT vsp_ui_now(), new.sid, new.parent_ldev_id, -1, '${VCLONE}', NULL, 'VC', new.ldev_id WHERE new.parent_ldev_id IS NOT NULL;
-          END;
-          CREATE TEMP TRIGGER IF NOT EXISTS vsp_ui_vclone_del AFTER DELETE ON main.ldevs WHEN old.parent_ldev_id IS NOT NULL
-            BEGIN ${vclone('old', "'VC'", 'NULL')} END;`);
-      }
       recording = true;
     } catch (e) {
       engine.log.warn({ err: e }, 'web view: pair transitions will not be recorded');
@@ -192,7 +160,8 @@ export function createChangeFeed(engine: Engine): ChangeFeed {
     transitions(sid, since, limit) {
       if (!recording) return [];
       const rows = listEvents.all(sid, since, limit) as EventRow[];
-      return foldVclones(rows.reverse());
+      const parents = hasParents() ? db.prepare('SELECT parent_ldev_id FROM main.ldevs WHERE sid = ? AND ldev_id = ?').pluck() : null;
+      return rows.reverse().map((r) => toTransition(r, (svol) => (parents?.get(sid, svol) as number | null | undefined) ?? null));
     },
     close() {
       closed = true;

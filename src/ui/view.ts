@@ -48,9 +48,10 @@ export function buildView(deps: ViewDeps, sid: string, since = 0): UiView {
   const pairs: UiPair[] = rows.map((p) => ({
     ...(svc!.render(p) as unknown as UiPair),
     phase: p.phase, dueTime: p.dueAt === null ? null : new Date(p.dueAt).toISOString(), queued: p.queuedAt !== null,
-    // The page counts retention down itself as the clock runs, to the same instant the array unlocks (TIA ref 3.3).
-    retentionEnd: retentionLocked(p, now) ? new Date(p.retentionUntil!).toISOString() : null,
   }));
+  // The page counts retention down itself as the clock runs, to the same instant the array unlocks (TIA ref 3.3).
+  const retentionEnds: Record<string, string> = {};
+  for (const p of rows) if (retentionLocked(p, now)) retentionEnds[`${p.pvolLdevId},${p.muNumber}`] = new Date(p.retentionUntil!).toISOString();
   // Progress bars move with the clock alone: the feed ticks while any does.
   feed.setMoving(sid, rows.some((p) => movingData(p) && p.dueAt !== null));
   const groups = svc ? svc.store.listGroups(sid).map((g) => ({
@@ -115,6 +116,7 @@ export function buildView(deps: ViewDeps, sid: string, since = 0): UiView {
     pairs,
     pairCount,
     vclones,
+    retentionEnds,
     groups,
     jobs,
     journal,

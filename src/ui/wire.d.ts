@@ -44,8 +44,6 @@ export interface UiPair {
   isRedirectOnWrite?: boolean;
   /** Remaining whole hours of snapshot-data retention at the view's instant (TIA ref 3.2), 0 when none. */
   retentionPeriod?: number;
-  /** When retention ends (virtual time) while it holds, else null: the page counts down to it as the clock moves. */
-  retentionEnd: string | null;
   /** VSP One B pair flags (TIA ref 4): a "paired-back" pair to a vClone has both true. */
   isVirtualCloneVolume?: boolean;
   isVirtualCloneParentVolume?: boolean;
@@ -80,8 +78,8 @@ export interface UiTransition {
   /** A pair that vanished because its S-VOL became a vClone (virtual-clone create/convert, TIA ref 4.2): that LDEV. */
   becameVclone?: number;
   /**
-   * A vClone relation that changed without a pair going with it (the vClone was deleted, restored to its parent, or
-   * appeared by itself): `pvolLdevId` is the parent, `muNumber` -1, `snapshotId` `vclone:<ldevId>`.
+   * Made by the page, not the server: a vClone that appeared or went between two views without a pair turning into it
+   * (deleted, restored to its parent, loaded): `pvolLdevId` is the parent, `muNumber` -1, `snapshotId` `vclone:<ldevId>`.
    */
   vclone?: { ldevId: number; parentLdevId: number; change: 'appeared' | 'gone' };
 }
@@ -106,6 +104,11 @@ export interface UiView {
   pairCount: number;
   /** Every vClone of the array (not limited like `ldevs`): the trees draw each under its parent. */
   vclones: UiVclone[];
+  /**
+   * When retention ends (virtual time), by snapshotId, for the pairs it holds (TIA ref 3.3): the page counts down to it
+   * as the clock moves. Beside the pairs, which stay exactly what `GET snapshots/{id}` answers.
+   */
+  retentionEnds: Record<string, string>;
   groups: UiGroup[];
   jobs: UiJob[];
   journal: UiJournalEntry[];

@@ -143,6 +143,9 @@ describe('Thin Image Advanced in the web view (VSP One B28)', () => {
     // Deleting the vClone's pair leaves it a vClone; deleting the vClone itself is narrated on its own line.
     await accepted(server, 'DELETE', `snapshots/${back.snapshotId}`);
     await vclone.waitFor({ timeout: UI_WAIT });
+    // LDEV 1 was a vClone before that pair went: a plain delete, not "turned into a vClone".
+    await page.locator(`[data-transition="${back.snapshotId}"]:not([data-became-vclone])`, { hasText: 'pair deleted' }).waitFor({ timeout: UI_WAIT });
+    expect(await page.locator('[data-became-vclone]').count()).toBe(1);
     await accepted(server, 'DELETE', 'ldevs/1');
     await page.locator('[data-transition="vclone:1"][data-vclone-change="gone"]', { hasText: 'LDEV 1 is no longer a vClone of LDEV 0' }).waitFor({ timeout: UI_WAIT });
     await page.locator('[data-tree="0"]').waitFor({ state: 'detached', timeout: UI_WAIT });

@@ -6,6 +6,7 @@ import { Checkpoints, ClockBar, CreatePair, OpsLog, PoolUsage, Scenarios, Select
 import { clockText, hms, plural } from './format.js';
 import { JobFeed, JournalFeed, LdevTable, PoolGauge, TransitionFeed } from './panels.js';
 import { buildForest, fitForest, Legend, SnapshotTree, TreePatterns, type Selection, type TreePair } from './tree.js';
+import { vcloneChanges } from './tia.js';
 
 /**
  * The web view: one array, live, laid out for a room: the snapshot trees first and scaled to fit the screen, the
@@ -67,6 +68,8 @@ function App() {
   const previous = useRef(new Map<string, UiPair>());
   const changedAt = useRef(new Map<string, number>());
   const ghosts = useRef(new Map<string, { pair: UiPair; at: number }>());
+  const vclonesBefore = useRef<UiView['vclones']>([]);
+  const pageSeq = useRef(0);
   const epoch = useRef<string | null>(null);
   const lastSeq = useRef(0);
   const inflight = useRef(false);
@@ -97,6 +100,12 @@ function App() {
       }
       lastSeq.current = v.transitions[v.transitions.length - 1]!.seq;
     }
+    if (continuous) {
+      const told = new Set(v.transitions.flatMap((tr) => (tr.becameVclone !== undefined ? [tr.becameVclone] : [])));
+      const lines = vcloneChanges(vclonesBefore.current, v.vclones, told, v.clock.time, () => --pageSeq.current);
+      if (lines.length > 0) setTransitions((prev) => [...prev, ...lines].slice(-MAX_TRANSITIONS));
+    }
+    vclonesBefore.current = v.vclones;
     const current = new Map(v.pairs.map((p) => [p.snapshotId, p]));
     if (continuous) {
       for (const p of v.pairs) {
@@ -223,7 +232,7 @@ function App() {
   }, [presenter]);
 
   // Retention counts down on the page while the clock runs (the view is re-fetched only when something changes).
-  const retaining = view?.clock.mode === 'real' && view.pairs.some((p) => p.retentionEnd !== null);
+  const retaining = view?.clock.mode === 'real' && Object.keys(view.retentionEnds).length > 0;
   useEffect(() => {
     if (!retaining) return;
     const t = setInterval(() => setRetentionTick((x) => x + 1), 1000);
@@ -311,7 +320,8 @@ function App() {
   }
 
   const ldevMap = new Map(view.ldevs.map((l) => [l.ldevId, l]));
-  const drawn: TreePair[] = [...view.pairs, ...[...ghosts.current.values()].map((g) => ({ ...g.pair, ghost: true }))];
+  const drawn: TreePair[] = [...view.pairs.map((p) => ({ ...p, retentionEnd: view.retentionEnds[p.snapshotId] ?? null })),
+    ...[...ghosts.current.values()].map((g) => ({ ...g.pair, ghost: true }))];
   const forest = buildForest(drawn, view.vclones);
   const fit = fitForest(forest, box.width, box.phone ? 0 : box.height, presenter ? 1.7 : box.phone ? 1 : 1.25);
   const jobs = new Map(view.jobs.map((j) => [j.jobId, j]));

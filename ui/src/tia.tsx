@@ -1,4 +1,4 @@
-import type { UiPair, UiTransition, UiView } from '../../src/ui/wire.js';
+import type { UiPair, UiTransition, UiVclone, UiView } from '../../src/ui/wire.js';
 import type { Actions } from './controls.js';
 
 /**
@@ -10,7 +10,7 @@ import type { Actions } from './controls.js';
 const HOUR_MS = 3_600_000;
 
 /** Whole hours left, rounded up as the array reports `retentionPeriod` (TIA ref 3.2); 0 once it has ended. */
-export function hoursLeft(endIso: string | null, nowMs: number): number {
+export function hoursLeft(endIso: string | null | undefined, nowMs: number): number {
   if (!endIso) return 0;
   const end = Date.parse(endIso);
   return end > nowMs ? Math.ceil((end - nowMs) / HOUR_MS) : 0;
@@ -34,12 +34,12 @@ export function LockGlyph({ size = 14 }: { size?: number }) {
 }
 
 /** The retention line of a pair's details, or null when none holds at `nowMs`. */
-export function RetentionFact({ pair, nowMs }: { pair: UiPair; nowMs: number }) {
-  const h = hoursLeft(pair.retentionEnd, nowMs);
-  if (h === 0) return null;
+export function RetentionFact({ end, nowMs }: { end: string | undefined; nowMs: number }) {
+  const h = hoursLeft(end, nowMs);
+  if (h === 0 || !end) return null;
   return (
-    <p class="retention small" data-retention={h} data-retention-end={pair.retentionEnd}>
-      <LockGlyph /> <strong>locked by retention</strong>: {h} h left, until {endText(pair.retentionEnd!)} (virtual time). The array
+    <p class="retention small" data-retention={h} data-retention-end={end}>
+      <LockGlyph /> <strong>locked by retention</strong>: {h} h left, until {endText(end)} (virtual time). The array
       refuses to delete or resync this pair until then.
     </p>
   );
@@ -81,6 +81,25 @@ export function VcloneFacts({ ldevId, view }: { ldevId: number; view: UiView }) 
       {children.length > 0 && <>vClone parent (VCP) of LDEV {children.map((c) => c.ldevId).join(', ')}.</>}
     </p>
   );
+}
+
+/**
+ * vClones that appeared or went between two views, except those the server's record already tells (a pair that
+ * became that vClone): the page's own lines for the narration, stamped with the view's virtual time. Numbered
+ * below zero so that they never collide with the server's sequence.
+ */
+export function vcloneChanges(before: UiVclone[], after: UiVclone[], told: Set<number>, time: string, nextSeq: () => number): UiTransition[] {
+  const key = (v: UiVclone) => `${v.ldevId}>${v.parentLdevId}`;
+  const was = new Set(before.map(key));
+  const is = new Set(after.map(key));
+  const line = (v: UiVclone, change: 'appeared' | 'gone'): UiTransition => ({
+    seq: nextSeq(), time, snapshotId: `vclone:${v.ldevId}`, pvolLdevId: v.parentLdevId, muNumber: -1, isClone: false, from: null, to: null,
+    vclone: { ldevId: v.ldevId, parentLdevId: v.parentLdevId, change },
+  });
+  return [
+    ...before.filter((v) => !is.has(key(v))).map((v) => line(v, 'gone')),
+    ...after.filter((v) => !was.has(key(v)) && !told.has(v.ldevId)).map((v) => line(v, 'appeared')),
+  ];
 }
 
 /** A vClone change in words for the narration (the transition feed). */

@@ -15,7 +15,11 @@ import { endText, hoursLeft, lockPath, TiaLegend } from './tia.js';
  */
 
 /** A pair as drawn: `ghost` for one that just vanished (drawn fading out for a moment). */
-export interface TreePair extends UiPair { ghost?: boolean }
+export interface TreePair extends UiPair {
+  ghost?: boolean;
+  /** When retention ends (virtual time) while it holds (UiView.retentionEnds). */
+  retentionEnd?: string | null;
+}
 
 /**
  * `vcParent`: the volume (a root, or a pair's S-VOL) is a vClone parent; `pairedBack`: the pair's S-VOL is a vClone of

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,19 @@ export async function spawnEmulator(args: string[], opts: { cwd?: string; timeou
 /** Starts the bare Fastify baseline with static bodies of the given sizes. */
 export function spawnBare(readBody: string, jobBody: string): Promise<Spawned> {
   return spawnReady(join(DIST, 'bench', 'bare.js'), [], /bare ready (\d+)/, { env: { BENCH_READ_BODY: readBody, BENCH_JOB_BODY: jobBody } });
+}
+
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (Linux; null elsewhere). Divided by
+ * the requests served it is the cost per request, which other work on the machine hardly changes (throughput does).
+ */
+export function cpuMsOf(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (USER_HZ 100)
+  } catch {
+    return null;
+  }
 }
 
 export interface BenchSettings { durationMs: number; connections: number; maxRequests: number }

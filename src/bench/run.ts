@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bestOf, createContext, describeTarget, settingsFromEnv, type BenchContext } from './harness.js';
+import { bestOf, cpuMsOf, createContext, describeTarget, settingsFromEnv, type BenchContext } from './harness.js';
 import type { LoadResult } from './load.js';
 
 const OBJ = '/ConfigurationManager/v1/objects';
@@ -86,7 +86,20 @@ async function ldevs(ctx: BenchContext): Promise<void> {
     ctx.note(`bodies: GET ldevs/{id} ${Buffer.byteLength(sample.body)} B, job object ${Buffer.byteLength(job.body)} B ` +
       `(the bare routes serve bodies of the same size); best of ${rounds} alternating rounds of ${(per.durationMs / 1000).toFixed(1)} s`);
 
-    const read = (port: number, a: string) => () => ctx.load({ ...per, port, next: (c) => ({ method: 'GET', path: `${OBJ}/ldevs/${c % 4}`, headers: headersOf(a) }) });
+    // Server CPU per request, summed over the rounds: the cost each server pays, which the machine's other load hardly
+    // changes (throughput ratios swing with it on a shared machine).
+    const cpu = new Map<number, { ms: number; requests: number }>();
+    const read = (port: number, a: string, pid: number) => async () => {
+      const before = cpuMsOf(pid);
+      const res = await ctx.load({ ...per, port, next: (c) => ({ method: 'GET', path: `${OBJ}/ldevs/${c % 4}`, headers: headersOf(a) }) });
+      const after = cpuMsOf(pid);
+      if (before !== null && after !== null) {
+        const sum = cpu.get(port) ?? { ms: 0, requests: 0 };
+        cpu.set(port, { ms: sum.ms + after - before, requests: sum.requests + res.requests });
+      }
+      return res;
+    };
+    const usPerRequest = (port: number) => { const c = cpu.get(port); return c && c.requests ? (c.ms * 1000) / c.requests : NaN; };
     let round = 0;
     const mutate = (port: number, a: string, checkJob: boolean) => () => {
       // Each connection creates and deletes its own LDEV id (new ids every round: a round may end between the
@@ -105,14 +118,19 @@ async function ldevs(ctx: BenchContext): Promise<void> {
       await ctx.load({ durationMs: 500, port, next: () => ({ method: 'GET', path: `${OBJ}/ldevs/0`, headers: headersOf(a) }) });
     }
 
-    const [bareRead, emuRead, leanRead] = await bestOf(rounds, [read(bare.port, auth), read(emu.port, auth), read(lean.port, leanAuth)]);
+    const [bareRead, emuRead, leanRead] = await bestOf(rounds,
+      [read(bare.port, auth, bare.child.pid!), read(emu.port, auth, emu.child.pid!), read(lean.port, leanAuth, lean.child.pid!)]);
     ctx.print({ name: `bare Fastify GET (static ${Buffer.byteLength(sample.body)} B)`, result: bareRead! });
     ctx.print({ name: 'GET ldevs/{id} (Session auth)', result: emuRead!, baseline: { name: 'bare', result: bareRead!, target: READ_TARGET_PERCENT } });
     ctx.print({ name: 'GET ldevs/{id} (Session auth, --no-control-plane)', result: leanRead!, baseline: { name: 'bare', result: bareRead! } });
+    const [bareUs, emuUs, leanUs] = [bare.port, emu.port, lean.port].map(usPerRequest) as [number, number, number];
+    ctx.note(`server CPU per request (all rounds): bare ${bareUs.toFixed(1)} us, emulator ${emuUs.toFixed(1)} us, ` +
+      `--no-control-plane ${leanUs.toFixed(1)} us; bare/emulator = ${(bareUs / emuUs).toFixed(2)} (what the throughput ratio tends to with a core free for each)`);
     const ratio = emuRead!.rps / bareRead!.rps;
     ctx.target({
       name: 'GET ldevs/{id}, control plane on, vs bare Fastify', measured: `${ratio.toFixed(2)} x bare`,
       threshold: `>= ${(READ_TARGET_PERCENT / 100).toFixed(2)} x`, met: ratio * 100 >= READ_TARGET_PERCENT,
+      note: `CPU per request ${emuUs.toFixed(1)} us vs bare ${bareUs.toFixed(1)} us = ${(bareUs / emuUs).toFixed(2)}`,
     });
 
     const [bareMut, emuMut, leanMut] = await bestOf(rounds, [mutate(bare.port, auth, false), mutate(emu.port, auth, true), mutate(lean.port, leanAuth, true)]);

@@ -110,7 +110,10 @@ describe('one URL, one answer: every route in every URL form with bad credential
     percent: path.replace('/ConfigurationManager/', '/%43onfigurationManager/').replace('/objects', '/%6Fbjects'),
   });
 
-  it('answers 401 with the array\'s error (or the public answer of the two public routes), and changes nothing', async () => {
+  /** Operations of models other than the E990 under test (TIA retention, vClones, VSP 5000 garbage-data delete). */
+  const ABSENT_ON_E990 = /set-retention|virtual-clone|snapshot-family|delete-garbage-data/;
+
+  it('answers 401 with the array\'s error (the public answer of the two public routes; 404 for URLs the model lacks), and changes nothing', async () => {
     const before = await state();
     const ops = operations();
     expect(ops.length).toBeGreaterThan(100);
@@ -131,6 +134,10 @@ describe('one URL, one answer: every route in every URL form with bad credential
           if (publicRoute) {
             expect(res.status, what).toBe(publicAnswer!.status);
             expect(res.body, what).toEqual(publicAnswer!.body);
+          } else if (ABSENT_ON_E990.test(op.template)) {
+            // A URL this model does not have answers as an unknown URL does, credentials or not (README, VSP One Block).
+            expect(res.status, what).toBe(404);
+            expect(res.body.messageId, what).toBe('KART20009-E');
           } else {
             expect(res.status, what).toBe(401);
             const basicOnly = op.template.endsWith('/sessions') && op.method === 'POST';
@@ -143,6 +150,8 @@ describe('one URL, one answer: every route in every URL form with bad credential
       }
     }
     expect(checked).toBe(ops.length * 16);
+    expect(ops.filter((op) => ABSENT_ON_E990.test(op.template)).length).toBeGreaterThan(10);
+    expect(ops.filter((op) => op.template.includes('/simple/v1/')).length).toBeGreaterThan(10);
     expect(await state()).toEqual(before);
   }, 60_000);
 
@@ -197,5 +206,25 @@ describe('bodies no client sends', () => {
       expect(res.body.messageId, body).toBe('KART40040-E');
     }
     expect((await t.http.get(`${OBJ}/ldevs/51`).set(t.auth)).body.emulationType).toBe('NOT DEFINED');
+  });
+});
+
+describe('model-gated URLs are behind the same credentials where the model has them', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await startApp({ timing: 'instant', fixture: 'vsp-one-b28' }); });
+  afterAll(async () => { await t.close(); });
+
+  it.each([
+    ['POST', `${OBJ}/snapshots/0,0/actions/set-retention/invoke`],
+    ['POST', `${OBJ}/snapshot-groups/g/actions/set-retention/invoke`],
+    ['POST', `${OBJ}/snapshots/0,0/actions/virtual-clone/invoke`],
+    ['POST', `${OBJ}/snapshot-groups/g/actions/virtual-clone/invoke`],
+    ['GET', `${OBJ}/snapshot-family?ldevId=0`],
+    ['GET', `${OBJ}/virtual-clone-parent-volumes`],
+    ['GET', '/ConfigurationManager/simple/v1/objects/snapshots'],
+  ])('%s %s without credentials → 401 KART40005-E on the VSP One B28', async (method, url) => {
+    const res = await t.http[method === 'GET' ? 'get' : 'post'](url).set('Content-Type', 'application/json').send(method === 'GET' ? undefined : '{}');
+    expect(res.status).toBe(401);
+    expect(res.body.messageId).toBe('KART40005-E');
   });
 });

@@ -52,6 +52,8 @@ export interface LdevSpec {
   ldevId: number; capacity: string; poolId?: number; label?: string; dataReductionMode?: string;
   isFullAllocationEnabled?: boolean; usedCapacity?: string; attributes?: string[]; emulationType?: string;
   isDataReductionSharedVolumeEnabled?: boolean;
+  /** A virtual clone of this LDEV of the same array (VSP One B, TIA ref 4.1): the LDEV shows `VC`, the parent `VCP`. */
+  parentLdevId?: number;
 }
 export interface PortSpec {
   portId: string; portType: 'FIBRE' | 'ISCSI'; lunSecuritySetting?: boolean;
@@ -182,12 +184,12 @@ const ARRAY = obj([
   pools: { list: obj(['poolId', 'poolName', 'poolType', 'capacity', 'warningThreshold', 'depletionThreshold', 'virtualVolumeCapacityRate',
     'numOfLdevs', 'firstLdevId', 'usedCapacity', 'isMainframe']) },
   ldevs: { list: obj(['ldevId', 'capacity', 'poolId', 'label', 'dataReductionMode', 'isFullAllocationEnabled', 'usedCapacity', 'attributes',
-    'emulationType', 'isDataReductionSharedVolumeEnabled']) },
+    'emulationType', 'isDataReductionSharedVolumeEnabled', 'parentLdevId']) },
   ports: { list: obj(['portId', 'portType', 'lunSecuritySetting', 'wwn', 'portSpeed', 'portAttributes', 'ipv4Address', 'ipv4Subnetmask',
     'tcpPort', 'hostGroups'], { hostGroups: { list: HOST_GROUP } }) },
   luns: { list: obj(['portId', 'hostGroupNumber', 'lun', 'ldevId']) },
   pairs: { list: obj(['pvolLdevId', 'muNumber', 'svolLdevId', 'snapshotGroupName', 'snapshotPoolId', 'status', 'isClone', 'canCascade',
-    'isConsistencyGroup', 'autoSplit', 'clonesAutomation', 'copySpeed', 'isDataReductionForceCopy', 'splitTime']) },
+    'isConsistencyGroup', 'autoSplit', 'clonesAutomation', 'copySpeed', 'isDataReductionForceCopy', 'splitTime', 'retentionPeriod']) },
 });
 const CATALOG_FIELDS = ['status', 'messageId', 'message', 'cause', 'solution', 'solutionType', 'ssb1', 'ssb2', 'returnCode', 'certainty', 'source'];
 const FIXTURE = obj([
@@ -333,7 +335,7 @@ export function loadArraySection(db: Db, res: ResourceStore, a: ArraySpec, users
     // query per P-VOL and S-VOL did (a quarter of a second for 100,000 pairs); the query still decides any miss (an
     // id written as a string, which SQLite's integer column takes).
     const ldevIds = new Set((a.ldevs ?? []).map((l) => l.ldevId));
-    loadFixturePairs(db, sid, a.pairs as PairSpec[], (id) => ldevIds.has(id) || res.ldevExists(sid, id));
+    loadFixturePairs(db, sid, a.pairs as PairSpec[], (id) => ldevIds.has(id) || res.ldevExists(sid, id), modelFacts(a.model, a.modelFacts));
   }
   seedFixtureContent(db, sid, a, fx); // training fixtures: used capacity is written data (fixtureContent.ts)
   return sid;
@@ -363,8 +365,15 @@ export function loadArray(res: ResourceStore, a: ArraySpec, defaultUsers: UserSp
       drStatus: (l.dataReductionMode ?? 'disabled') === 'disabled' ? 'DISABLED' : 'ENABLED',
       drs: l.isDataReductionSharedVolumeEnabled ?? false, fullAlloc: l.isFullAllocationEnabled ?? false,
       usedBlocks: l.isFullAllocationEnabled ? blocks : Math.min(blocks, blocksOf(l.usedCapacity)),
-      clprId: 0, mpBladeId: l.ldevId % 2, resourceGroupId: 0, alua: false, relocation: true, parentLdevId: null,
+      clprId: 0, mpBladeId: l.ldevId % 2, resourceGroupId: 0, alua: false, relocation: true, parentLdevId: l.parentLdevId ?? null,
     });
+  }
+  for (const l of ldevs) {
+    if (l.parentLdevId === undefined) continue;
+    if (!ldevs.some((p) => p.ldevId === l.parentLdevId) || l.parentLdevId === l.ldevId) {
+      throw new Error(`fixture array ${sid}: ldev ${l.ldevId}: parentLdevId ${l.parentLdevId} is not another LDEV of the array`);
+    }
+    if (!modelFacts(a.model, a.modelFacts).virtualClone) throw new Error(`fixture array ${sid}: ldev ${l.ldevId}: parentLdevId needs a model with virtual clones (VSP One B)`);
   }
   for (const p of ports) {
     const { portId, portType, lunSecuritySetting, hostGroups = [], ...portDoc } = p;

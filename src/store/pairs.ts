@@ -193,6 +193,8 @@ export interface PairSpec {
   clonesAutomation?: boolean; copySpeed?: CopySpeed; isDataReductionForceCopy?: boolean;
   /** `YYYY-MM-DDThh:mm:ss` (UTC); a split pair without one gets the load time. */
   splitTime?: string;
+  /** Thin Image Advanced retention, hours from the moment the fixture loads (TIA ref 3). */
+  retentionPeriod?: number;
 }
 
 const FIXTURE_STATUSES = new Set<string>(['SMPP', 'COPY', 'PAIR', 'PSUS', 'PFUL', 'PFUS', 'PSUE', 'RCPY', 'PSUP', 'CPYP']);
@@ -213,8 +215,14 @@ function phaseOfFixture(status: PairStatus, kind: PairKind): PairPhase | null {
  * Inserts a fixture's pairs (inside the fixture's transaction) with their groups. Timed statuses (COPY, RCPY,
  * PSUP, SMPP…) get no deadline here: the pair module schedules them from the virtual clock when it starts.
  */
-export function loadFixturePairs(db: Db, sid: string, specs: PairSpec[], ldevExists: (ldevId: number) => boolean): void {
+export function loadFixturePairs(
+  db: Db, sid: string, specs: PairSpec[], ldevExists: (ldevId: number) => boolean,
+  model: { thinImageAdvanced: boolean; retention: boolean } = { thinImageAdvanced: false, retention: false },
+): void {
   const store = createPairStore(db);
+  // A pair is Thin Image Advanced as the API decides it (pairRules isTiaCreate): a DRS P-VOL and its own HDP pool.
+  const tiaOf = db.prepare(`SELECT 1 FROM ldevs l JOIN pools p ON p.sid = l.sid AND p.pool_id = l.pool_id
+    WHERE l.sid = ? AND l.ldev_id = ? AND l.drs = 1 AND p.type = 'HDP' AND p.pool_id = ?`).pluck();
   const fail = (i: number, msg: string): never => { throw new Error(`fixture array ${sid}: pairs[${i}]: ${msg}`); };
   specs.forEach((spec, i) => {
     if (!Number.isInteger(spec.pvolLdevId) || !ldevExists(spec.pvolLdevId)) fail(i, `P-VOL ${spec.pvolLdevId} is not a defined LDEV`);
@@ -243,6 +251,14 @@ export function loadFixturePairs(db: Db, sid: string, specs: PairSpec[], ldevExi
       store.insertGroup(group);
     }
     const split = ['PSUS', 'PFUS'].includes(status) || (status === 'PSUE' && spec.splitTime !== undefined);
+    const tia = model.thinImageAdvanced && tiaOf.get(sid, spec.pvolLdevId, spec.snapshotPoolId) !== undefined;
+    if (tia && kind === 'clone') fail(i, 'a Thin Image Advanced pair cannot be a clone');
+    let retentionUntil: number | null = null;
+    if (spec.retentionPeriod !== undefined) {
+      if (!tia || !model.retention) fail(i, 'retentionPeriod needs a Thin Image Advanced pair on a model with retention');
+      if (!Number.isInteger(spec.retentionPeriod) || spec.retentionPeriod < 1 || spec.retentionPeriod > 12288) fail(i, 'retentionPeriod must be 1-12288 hours');
+      retentionUntil = retentionAtLoad(spec.retentionPeriod);
+    }
     let splitTime: number | null = null;
     if (spec.splitTime !== undefined) {
       splitTime = Date.parse(/Z$|[+-]\d\d:\d\d$/.test(spec.splitTime) ? spec.splitTime : `${spec.splitTime}Z`);
@@ -254,13 +270,20 @@ export function loadFixturePairs(db: Db, sid: string, specs: PairSpec[], ldevExi
       autoSplit: spec.autoSplit ?? false, cloneAfterCopy: kind === 'clone' && (spec.clonesAutomation ?? false),
       phase: phaseOfFixture(status, kind), copySpeed: spec.copySpeed ?? 'medium',
       isDataReductionForceCopy: spec.isDataReductionForceCopy ?? false, splitTime, isWrittenInSvol: false,
-      phaseStart: null, dueAt: null, queuedAt: null, createdAt: AT_LOAD, isRedirectOnWrite: false, retentionUntil: null,
+      phaseStart: null, dueAt: null, queuedAt: null, createdAt: AT_LOAD, isRedirectOnWrite: tia, retentionUntil,
     });
   });
 }
 
+/**
+ * A retention end the loader cannot know yet (the clock is not running): `hours` after the load, written as a negative
+ * number of hours below AT_LOAD (real ends are virtual times, never negative); stampLoadTimes turns it into a time.
+ */
+const retentionAtLoad = (hours: number): number => AT_LOAD - hours;
+
 /** Stamps load-time markers with the virtual time the pair module starts at. */
 export function stampLoadTimes(db: Db, now: number): void {
+  db.prepare('UPDATE pairs SET retention_until = ? + (? - retention_until) * 3600000 WHERE retention_until < ?').run(now, AT_LOAD, AT_LOAD);
   db.prepare('UPDATE pairs SET created_at = ? WHERE created_at = ?').run(now, AT_LOAD);
   db.prepare('UPDATE pairs SET split_time = ? WHERE split_time = ?').run(now, AT_LOAD);
   db.prepare('UPDATE snapshot_groups SET created_at = ? WHERE created_at = ?').run(now, AT_LOAD);

@@ -3,10 +3,10 @@ import { createEngine, type Engine, type EngineOptions } from './engine/context.
 import { registerLdevCommands } from './engine/ldevs.js';
 import { registerHostCommands } from './engine/hosts.js';
 import { registerLunCommands } from './engine/luns.js';
-import { registerPairModule } from './engine/pairs.js';
+import { registerPairModule } from './engine/pairs/index.js';
 import { registerIoModule } from './engine/io.js';
 import { registerSimpleModule } from './engine/simple.js';
-import { registerVcloneModule } from './engine/vclone.js';
+import { registerVcloneModule } from './engine/vclone/index.js';
 import { registerGarbageModule } from './engine/garbage.js';
 import { createServer, type ServerOptions } from './http/server.js';
 import { registerControlPlane, type ControlPlane } from './control/index.js';

@@ -29,7 +29,7 @@ const READ_TARGET_PERCENT = 50;
 /** Issue 11: 65,280 LDEVs + 100,000 pairs ready (answering the API) in under a second. */
 const READY_TARGET_MS = 1000;
 const PAIRS_PER_PVOL = 1024;
-/** The emulator keeps at most 256 rendered lists (src/engine/pairs.ts `listText`); round-robin over more defeats it. */
+/** The emulator keeps at most 256 rendered lists (src/engine/pairs/index.ts `listText`); round-robin over more defeats it. */
 const LIST_CACHE_ENTRIES = 256;
 /** The most LDEVs a VSP 5000 has (ids 0-65279). */
 const MAX_LDEVS = 65_280;

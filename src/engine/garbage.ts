@@ -5,7 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import type { TimerSource } from './clock.js';
 import type { Engine } from './context.js';
 import { addLdevFields } from './ldevs.js';
-import { pairService } from './pairs.js';
+import { pairService } from './pairs/index.js';
 
 /**
  * Garbage-data deletion of snapshot trees (TIA ref 5, VSP 5000 models): the `snapshotTree.deleteGarbageData` job,

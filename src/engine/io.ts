@@ -2,10 +2,10 @@ import { chunkSpan, chunkValue, Fingerprint, geometry, writeData, type DataSpec,
 import { BLOCK, blocksToMiB } from '../domain/format.js';
 import { pairId } from '../domain/pairTypes.js';
 import type { PairRow } from '../store/pairs.js';
-import { createContentModel, IoRefusal, type ContentModel } from './content.js';
+import { createContentModel, IoRefusal, type ContentModel } from './content/index.js';
 import type { Engine } from './context.js';
 import { onLdevDeleted } from './ldevs.js';
-import { pairService } from './pairs.js';
+import { pairService } from './pairs/index.js';
 import { createWorkloads, type Workloads } from './ioWorkloads.js';
 
 export { IoRefusal };

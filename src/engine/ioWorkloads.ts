@@ -2,7 +2,7 @@ import { mix53, parsePattern, type DataSpec, type Geometry } from '../domain/con
 import { BLOCK } from '../domain/format.js';
 import type { TimerSource } from './clock.js';
 import type { Engine } from './context.js';
-import { IoRefusal } from './content.js';
+import { IoRefusal } from './content/index.js';
 
 /**
  * Host write workloads on the virtual clock: `rate` writes of `ioBytes` per second into a region of an LDEV,

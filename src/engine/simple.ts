@@ -9,7 +9,7 @@ import type { JobRow } from '../store/jobs.js';
 import type { PairRow } from '../store/pairs.js';
 import { createSimpleCommandStore, type SimpleCommandRow } from '../store/simple.js';
 import type { Engine } from './context.js';
-import { pairService } from './pairs.js';
+import { pairService } from './pairs/index.js';
 
 /**
  * The simple API over the one model (TIA ref 6): every mutation is a command whose job runs the CM command handlers

@@ -10,7 +10,8 @@ import { listScenarios } from './scenarios.js';
 import { buildView } from './view.js';
 
 /**
- * The web view under /emulator/ui/: a page that shows one array live and lets an instructor drive it.
+ * The web view under /emulator/ui/, server side: a page that shows one array live and lets an instructor drive it.
+ * The page itself (what runs in the browser) is the top-level `ui/` folder, built into dist/web.
  *
  * - `GET /emulator/ui/` the page; its files (dist/web, built by `npm run build`) below it.
  * - `GET /emulator/ui/api/view?storageDeviceId=&since=` one JSON document with everything the page draws.

@@ -5,7 +5,7 @@ import { retentionLocked } from '../domain/retention.js';
 import type { Engine } from '../engine/context.js';
 import { renderJob } from '../engine/jobs.js';
 import { poolFacts, renderDefined } from '../engine/ldevs.js';
-import { pairService, type PairService } from '../engine/pairs.js';
+import { pairService, type PairService } from '../engine/pairs/index.js';
 import type { PairRow } from '../store/pairs.js';
 import type { ChangeFeed } from './changes.js';
 import type { UiJob, UiJournalEntry, UiLdev, UiPair, UiPool, UiVclone, UiView } from './wire.js';

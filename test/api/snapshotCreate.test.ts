@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pairService } from '../../src/engine/pairs.js';
+import { pairService } from '../../src/engine/pairs/index.js';
 import type { PairRow } from '../../src/store/pairs.js';
 import {
   createPair, expectError, expectJobFailed, expectSucceeded, fixtureWith, getPair, ldev, lun, OBJ, SID, snapBody, startApp, startWith,

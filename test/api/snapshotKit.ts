@@ -1,6 +1,6 @@
 import type { Response, Test } from 'supertest';
 import { expect } from 'vitest';
-import { pairService } from '../../src/engine/pairs.js';
+import { pairService } from '../../src/engine/pairs/index.js';
 import { readFixture, type Fixture } from '../../src/store/fixture.js';
 import type { PairRow, PairSpec } from '../../src/store/pairs.js';
 import { OBJ, SCOPED, SID, startApp, type TestApp } from '../helpers.js';

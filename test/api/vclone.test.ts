@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectError, expectFailedJob, expectSucceeded, held } from './support.js';
-import { pairService } from '../../src/engine/pairs.js';
+import { pairService } from '../../src/engine/pairs/index.js';
 import {
   B28, CINDER_WAIT, INSTANT, OBJ, SCOPED, drsLdev, family, fingerprint, ldevOf, pairAction, parents, startApp, startB28, tiaBody, tiaPair,
   vclone, write, type TestApp,

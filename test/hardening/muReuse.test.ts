@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Response } from 'supertest';
-import { pairService } from '../../src/engine/pairs.js';
+import { pairService } from '../../src/engine/pairs/index.js';
 import { CINDER_WAIT, createPair, expectJobFailed, expectSucceeded, getPair, INSTANT, ldev, OBJ, SID, snapBody, startApp, type TestApp } from '../api/snapshotKit.js';
 import { until } from '../api/support.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Response } from 'supertest';
-import { pairService } from '../../src/engine/pairs.js';
+import { pairService } from '../../src/engine/pairs/index.js';
 import type { JobRow } from '../../src/store/jobs.js';
 import { INSTANT, ldev, OBJ, SID, snapBody, startApp, type TestApp } from '../api/snapshotKit.js';
 import { createdPairsMissing, invariantViolations } from '../../src/bench/invariants.js';

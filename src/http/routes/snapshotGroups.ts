@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../engine/context.js';
-import { pairService } from '../../engine/pairs.js';
-import type { GroupActionParams } from '../../engine/pairsCommands.js';
+import { pairService } from '../../engine/pairs/index.js';
+import type { GroupActionParams } from '../../engine/pairs/commands.js';
 import { fail, objectRoutes, submitJob } from '../vsp.js';
 import Type from 'typebox';
 import { jobHeaders, jobResponses, pathStr, readResponses, strEnum } from '../schemas/common.js';

@@ -1,10 +1,10 @@
-import { VspError } from '../domain/errors.js';
-import type { PairEvent } from '../domain/pairMachine.js';
-import { pairId, type CopySpeed, type PairOp } from '../domain/pairTypes.js';
-import { remainingRetentionHours, retentionEnd, retentionLocked } from '../domain/retention.js';
-import type { PairRow } from '../store/pairs.js';
-import type { Engine } from './context.js';
-import type { PairCore, Refusal } from './pairsCore.js';
+import { VspError } from '../../domain/errors.js';
+import type { PairEvent } from '../../domain/pairMachine.js';
+import { pairId, type CopySpeed, type PairOp } from '../../domain/pairTypes.js';
+import { remainingRetentionHours, retentionEnd, retentionLocked } from '../../domain/retention.js';
+import type { PairRow } from '../../store/pairs.js';
+import type { Engine } from '../context.js';
+import type { PairCore, Refusal } from './core.js';
 
 /**
  * Pair-, group- and tree-level commands (ref 5.1 rows 7-12, 15-19, 22, 23). Each checks the acceptance matrix

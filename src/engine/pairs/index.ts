@@ -1,13 +1,13 @@
-import { EXPANDABLE_STATUSES, type CreatePairRequest } from '../domain/pairRules.js';
-import { movingData, renderPair, renderPairJson, renderReplication, retentionRunning, type PairRole, type PairView, type RenderModel } from '../domain/pairRender.js';
-import { pairId } from '../domain/pairTypes.js';
-import { usedBlocksOf, usedRate } from '../domain/pool.js';
-import { createPairStore, stampLoadTimes, type PairRow } from '../store/pairs.js';
-import type { Engine, PairHooks } from './context.js';
-import { poolFacts } from './ldevs.js';
-import { createPairCommands, type GroupActionParams, type PairActionParams } from './pairsCommands.js';
-import { createPairCore, type PairContentHooks } from './pairsCore.js';
-import { createPairHandler } from './pairsCreate.js';
+import { EXPANDABLE_STATUSES, type CreatePairRequest } from '../../domain/pairRules.js';
+import { movingData, renderPair, renderPairJson, renderReplication, retentionRunning, type PairRole, type PairView, type RenderModel } from '../../domain/pairRender.js';
+import { pairId } from '../../domain/pairTypes.js';
+import { usedBlocksOf, usedRate } from '../../domain/pool.js';
+import { createPairStore, stampLoadTimes, type PairRow } from '../../store/pairs.js';
+import type { Engine, PairHooks } from '../context.js';
+import { poolFacts } from '../ldevs.js';
+import { createPairCommands, type GroupActionParams, type PairActionParams } from './commands.js';
+import { createPairCore, type PairContentHooks } from './core.js';
+import { createPairHandler } from './create.js';
 
 /**
  * The Thin Image pair module: store, pair machine engine, the clock source of due transitions, the job handlers
@@ -41,7 +41,7 @@ function createPairService(engine: Engine) {
 
   return {
     store, core, commands, createPair,
-    /** Lets the content model (engine/content.ts) follow pair changes. */
+    /** Lets the content model (engine/content/) follow pair changes. */
     setContentHooks(hooks: PairContentHooks): void { content = hooks; },
     /**
      * `{"data": [...]}` of the pairs `rows()` returns, as JSON text, cached under `key` while valid. `sql`, when

@@ -1,13 +1,13 @@
-import { BLOCK } from '../domain/format.js';
-import type { PairRow } from '../store/pairs.js';
-import type { Engine } from './context.js';
-import { toMap } from './contentViews.js';
-import { ioService } from './io.js';
-import { onLdevDeleted } from './ldevs.js';
-import { pairService } from './pairs.js';
+import { BLOCK } from '../../domain/format.js';
+import type { PairRow } from '../../store/pairs.js';
+import type { Engine } from '../context.js';
+import { toMap } from '../content/views.js';
+import { ioService } from '../io.js';
+import { onLdevDeleted } from '../ldevs.js';
+import { pairService } from '../pairs/index.js';
 
 /**
- * What vClones do to volume content (engine/content.ts model), so host reads through the control plane's io see it.
+ * What vClones do to volume content (engine/content/ model), so host reads through the control plane's io see it.
  * A vClone holds its data as its own chunks (written like a host write, DP pages included) [I: the array shares
  * them with the parent]. When a vClone becomes the S-VOL of a pair back to its parent, the content model drops an
  * S-VOL's own data (it shows the snapshot); its data is kept aside (the stash) for a vClone restore, and given back

@@ -1,14 +1,14 @@
-import type { Fidelity } from '../domain/fidelity.js';
-import { decide, patchTables, REFUSAL_FORM, type AcceptanceTables, type RefusalForm } from '../domain/pairMatrix.js';
-import { step, type MachineStatus, type PairEffect, type PairEvent } from '../domain/pairMachine.js';
-import { PAIR_LIMITS, pairId, type PairLimits, type PairMachineContext, type PairOp, type PairPhase } from '../domain/pairTypes.js';
-import { transitionDuration, type TimingProfile } from '../domain/timing.js';
-import type { Db } from '../store/db.js';
-import type { PairRow, PairStore } from '../store/pairs.js';
-import type { ResourceStore } from '../store/resources.js';
-import type { TimerSource, VirtualClock } from './clock.js';
-import { engineLog } from './context.js';
-import { rfc3339 } from '../domain/format.js';
+import type { Fidelity } from '../../domain/fidelity.js';
+import { decide, patchTables, REFUSAL_FORM, type AcceptanceTables, type RefusalForm } from '../../domain/pairMatrix.js';
+import { step, type MachineStatus, type PairEffect, type PairEvent } from '../../domain/pairMachine.js';
+import { PAIR_LIMITS, pairId, type PairLimits, type PairMachineContext, type PairOp, type PairPhase } from '../../domain/pairTypes.js';
+import { transitionDuration, type TimingProfile } from '../../domain/timing.js';
+import type { Db } from '../../store/db.js';
+import type { PairRow, PairStore } from '../../store/pairs.js';
+import type { ResourceStore } from '../../store/resources.js';
+import type { TimerSource, VirtualClock } from '../clock.js';
+import { engineLog } from '../context.js';
+import { rfc3339 } from '../../domain/format.js';
 
 /**
  * The pair engine's core: applies machine events to stored pairs (status, context, effects, the deadline of the

@@ -1,13 +1,13 @@
-import { VspError } from '../domain/errors.js';
-import { splitTimeString } from '../domain/format.js';
-import { pairId } from '../domain/pairTypes.js';
-import { judgeVclone, mixedStatus, snapshotFamily, type FamilyMember, type FamilyPair, type FamilySource, type VcloneOperation } from '../domain/vclone.js';
-import type { PairRow } from '../store/pairs.js';
-import type { Engine } from './context.js';
-import { addLdevFields } from './ldevs.js';
-import { pairService } from './pairs.js';
-import { readCache } from './readCache.js';
-import { vcloneContent } from './vcloneContent.js';
+import { VspError } from '../../domain/errors.js';
+import { splitTimeString } from '../../domain/format.js';
+import { pairId } from '../../domain/pairTypes.js';
+import { judgeVclone, mixedStatus, snapshotFamily, type FamilyMember, type FamilyPair, type FamilySource, type VcloneOperation } from '../../domain/vclone.js';
+import type { PairRow } from '../../store/pairs.js';
+import type { Engine } from '../context.js';
+import { addLdevFields } from '../ldevs.js';
+import { pairService } from '../pairs/index.js';
+import { readCache } from '../readCache.js';
+import { vcloneContent } from './content.js';
 
 /**
  * Virtual clones on VSP One B (TIA ref 4): the `virtual-clone` job handlers of pairs and snapshot groups, the

@@ -1,7 +1,7 @@
-import { pairId } from '../domain/pairTypes.js';
-import type { PairRow } from '../store/pairs.js';
-import type { Engine } from './context.js';
-import { pairService, poolCondition } from './pairs.js';
+import { pairId } from '../../domain/pairTypes.js';
+import type { PairRow } from '../../store/pairs.js';
+import type { Engine } from '../context.js';
+import { pairService, poolCondition } from '../pairs/index.js';
 
 /**
  * Pool space in the content model: the capacity one mutation takes and gives back (Books), and the pair statuses

@@ -1,13 +1,13 @@
-import { VspError } from '../domain/errors.js';
-import { step } from '../domain/pairMachine.js';
-import { allocateCtgId, judgeCreate, type CreateFacts, type CreatePairRequest, type VolumeFacts } from '../domain/pairRules.js';
-import { pairId, type PairMachineContext } from '../domain/pairTypes.js';
-import { usedRate } from '../domain/pool.js';
-import { retentionEnd } from '../domain/retention.js';
-import type { PairRow } from '../store/pairs.js';
-import type { Engine } from './context.js';
-import { poolFacts } from './ldevs.js';
-import type { PairCore } from './pairsCore.js';
+import { VspError } from '../../domain/errors.js';
+import { step } from '../../domain/pairMachine.js';
+import { allocateCtgId, judgeCreate, type CreateFacts, type CreatePairRequest, type VolumeFacts } from '../../domain/pairRules.js';
+import { pairId, type PairMachineContext } from '../../domain/pairTypes.js';
+import { usedRate } from '../../domain/pool.js';
+import { retentionEnd } from '../../domain/retention.js';
+import type { PairRow } from '../../store/pairs.js';
+import type { Engine } from '../context.js';
+import { poolFacts } from '../ldevs.js';
+import type { PairCore } from './core.js';
 
 /**
  * `POST snapshots` when its job runs: gathers what the array knows (volumes, pool, the P-VOL's pairs, the tree,

@@ -1,4 +1,4 @@
-import { pairOwner, type ContentStore } from '../store/content.js';
+import { pairOwner, type ContentStore } from '../../store/content.js';
 
 /**
  * What a volume reads as, chunk by chunk (the read side of the content model). A volume reads its own chunks,

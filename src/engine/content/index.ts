@@ -1,14 +1,14 @@
-import { geometry, type Geometry } from '../domain/content.js';
-import { BLOCK } from '../domain/format.js';
-import { createContentStore, pairOwner, reconcileContent, type GenRow, type VolRow } from '../store/content.js';
-import type { PairRow } from '../store/pairs.js';
-import type { Engine } from './context.js';
-import { createContentViews, toMap, zip } from './contentViews.js';
-import { poolFacts } from './ldevs.js';
-import { pairService } from './pairs.js';
-import { Books, createPoolSettler } from './contentPools.js';
-import type { PairContentHooks } from './pairsCore.js';
-import { garbageReleased } from './garbage.js';
+import { geometry, type Geometry } from '../../domain/content.js';
+import { BLOCK } from '../../domain/format.js';
+import { createContentStore, pairOwner, reconcileContent, type GenRow, type VolRow } from '../../store/content.js';
+import type { PairRow } from '../../store/pairs.js';
+import type { Engine } from '../context.js';
+import { createContentViews, toMap, zip } from './views.js';
+import { poolFacts } from '../ldevs.js';
+import { pairService } from '../pairs/index.js';
+import { Books, createPoolSettler } from './pools.js';
+import type { PairContentHooks } from '../pairs/core.js';
+import { garbageReleased } from '../garbage.js';
 
 /**
  * The content model's write side: copy-on-write into snapshot data, snapshot generations, S-VOL views, DP page

@@ -81,3 +81,19 @@ export function createMeta(db: Db) {
   };
 }
 export type Meta = ReturnType<typeof createMeta>;
+
+/**
+ * Runs `fill` (a bulk insert, inside the caller's transaction) with the secondary indexes of `tables` dropped, then
+ * makes them again from their own SQL: SQLite builds an index from sorted data several times faster than it keeps
+ * one up to date row by row (100,000 pairs carry five). Every index comes back exactly as it was declared, and a
+ * UNIQUE one still refuses duplicates (the CREATE fails, the caller's transaction rolls back).
+ */
+export function withIndexesDeferred<T>(db: Db, tables: string[], fill: () => T): T {
+  const marks = tables.map(() => '?').join(', ');
+  const indexes = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${marks})`)
+    .all(...tables) as Array<{ name: string; sql: string }>;
+  for (const i of indexes) db.exec(`DROP INDEX "${i.name.replace(/"/g, '""')}"`);
+  const out = fill();
+  for (const i of indexes) db.exec(i.sql);
+  return out;
+}

@@ -8,7 +8,7 @@ import type { CatalogEntry } from '../domain/errors.js';
 import { defaultFidelity } from '../domain/fidelity.js';
 import { HOST_FIDELITY } from '../domain/hosts.js';
 import { checkTiming, type TimingProfile } from '../domain/timing.js';
-import type { Db } from './db.js';
+import { withIndexesDeferred, type Db } from './db.js';
 import type { ResourceStore } from './resources.js';
 import { loadRows, type Row } from './snapshot.js';
 import { loadFixturePairs, type PairSpec } from './pairs.js';
@@ -329,17 +329,27 @@ export function loadFixture(db: Db, res: ResourceStore, fx: Fixture, passwordFor
  * content its used capacity stands for. The whole load, a per-array reset and an array on demand all use it.
  */
 export function loadArraySection(db: Db, res: ResourceStore, a: ArraySpec, users: UserSpec[], fx: Pick<Fixture, 'name' | 'fidelity'>, sidOverride?: string): string {
-  const sid = loadArray(res, a, users, sidOverride);
-  if (Array.isArray(a.pairs)) {
-    // The array is new (loadArray refuses a second definition): its LDEVs are the section's, so a set answers what a
-    // query per P-VOL and S-VOL did (a quarter of a second for 100,000 pairs); the query still decides any miss (an
-    // id written as a string, which SQLite's integer column takes).
-    const ldevIds = new Set((a.ldevs ?? []).map((l) => l.ldevId));
-    loadFixturePairs(db, sid, a.pairs as PairSpec[], (id) => ldevIds.has(id) || res.ldevExists(sid, id), modelFacts(a.model, a.modelFacts));
-  }
+  const rows = (a.ldevs?.length ?? 0) + (Array.isArray(a.pairs) ? a.pairs.length : 0);
+  const fill = () => {
+    const sid = loadArray(res, a, users, sidOverride);
+    if (Array.isArray(a.pairs)) {
+      // The array is new (loadArray refuses a second definition): its LDEVs are the section's, so a set answers what a
+      // query per P-VOL and S-VOL did (a quarter of a second for 100,000 pairs); the query still decides any miss (an
+      // id written as a string, which SQLite's integer column takes).
+      const ldevIds = new Set((a.ldevs ?? []).map((l) => l.ldevId));
+      loadFixturePairs(db, sid, a.pairs as PairSpec[], (id) => ldevIds.has(id) || res.ldevExists(sid, id), modelFacts(a.model, a.modelFacts));
+    }
+    return sid;
+  };
+  // A big section fills its tables with their secondary indexes set aside (built once at the end); a small one is
+  // not worth the schema change (it makes every prepared statement recompile once).
+  const sid = rows >= BULK_ROWS ? withIndexesDeferred(db, ['ldevs', 'pairs', 'snapshot_groups'], fill) : fill();
   seedFixtureContent(db, sid, a, fx); // training fixtures: used capacity is written data (fixtureContent.ts)
   return sid;
 }
+
+/** LDEVs + pairs of one array section from which its load defers the index builds (see withIndexesDeferred). */
+const BULK_ROWS = 5000;
 
 export function loadArray(res: ResourceStore, a: ArraySpec, defaultUsers: UserSpec[] = [], sidOverride?: string): string {
   const sid = sidOverride ?? storageDeviceIdOf(a);

@@ -162,4 +162,71 @@ describe('training lessons in the web view', () => {
     await pairShows(page, '0,0', 'PSUS');
     await poolShows(page, 1, 65, 'POLN');
   }, 60_000);
+
+  it('training-tia-vclone: the retained pair refuses delete until its 24 h end, then a PAIR pair becomes a vClone of its P-VOL', async () => {
+    server = await startUiServer({ fixture: 'training-tia-vclone' });
+    page = await openUi(await chromium(), server, '/emulator/ui/', { width: 1280, height: 720 });
+    const words = async (selector: string) => ((await page!.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+    // From the start: LDEV 1's tree is its vClone 12 alone, hanging from it by a dotted link.
+    await page.locator('[data-tree="1"] [data-vclone="12"][data-vclone-of="1"]').waitFor({ timeout: UI_WAIT });
+    expect(await words('[data-vclone="12"] .vclone-sub')).toBe('vClone of 1');
+    expect(await words('[data-tree="1"] [data-ldev="1"] .vol-sub')).toBe('vClone parent');
+    expect(await words('[data-tree="1"] > header')).toContain('1 vClone');
+    expect(await page.locator('[data-tree="1"] path.link.vclone').count()).toBe(1);
+    expect(await words('[data-tree="0"] > header')).toContain('2 pairs');
+    expect(await page.locator('[data-pair="0,0"]').getAttribute('data-tia')).toBe('true');
+    expect(await page.locator('[data-pair="0,1"]').getAttribute('data-tia')).toBe('true');
+
+    // The retained pair: padlock and 24 h on its node and in its details (retention counts from the load at T0).
+    await pairShows(page, '0,1', 'PSUS');
+    await pick(page, '0,1');
+    expect(await words('[data-pair="0,1"] .retention-note')).toBe('locked · 24 h left');
+    expect(await words('[data-pair="0,1"] [data-retention-until]')).toBe('until 2026-01-06 10:00');
+    expect(await page.locator('[data-pair="0,1"] path.lock').count()).toBe(1);
+    expect(await words('[data-selected-pair="0,1"] .retention')).toMatch(/^locked by retention: 24 h left, until 2026-01-06 10:00 \(virtual time\)/);
+    expect(await words('[data-selected-pair="0,1"] [data-pair-kind]')).toBe('TIA · redirect-on-write snapshot');
+
+    // Delete is accepted as a job that fails: the operations log and the job feed give the array's refusal in words.
+    await act(page, '[data-action="delete"]');
+    await server.advance(1);
+    const refusal = 'The pair cannot be resynchronized or deleted until its snapshot data retention period ends. (pair = 0,1, retentionPeriod = 24)';
+    await page.locator('[data-op][data-op-state="Failed"] .error-object summary', { hasText: refusal }).waitFor({ timeout: UI_WAIT });
+    expect(await words('[data-op][data-op-state="Failed"] .error-object summary')).toMatch(/^KART30000-E: /);
+    expect(await words('[data-op][data-op-state="Failed"] .op-head')).toContain('HTTP 202');
+    await page.locator('[data-job][data-job-state="Failed"] .job-error', { hasText: refusal }).waitFor({ timeout: UI_WAIT });
+    await pairShows(page, '0,1', 'PSUS');
+    await page.locator('[data-selected-pair="0,1"] [data-retention="24"]').waitFor({ timeout: UI_WAIT });
+    await page.screenshot({ path: `${SHOTS}/lesson-tia-vclone-retained.png`, animations: 'disabled' });
+
+    // The trainer moves the virtual clock past the end from the retention line: the lock goes, the pair stays PSUS.
+    expect(await words('[data-action="clock-to-retention-end"]')).toBe('Advance the clock to its end (+24 h)');
+    await page.locator('[data-action="clock-to-retention-end"]').click();
+    await page.locator(`.clock-time[data-clock-ms="${Date.UTC(2026, 0, 6, 10, 0, 0) + 1000}"]`).waitFor({ timeout: UI_WAIT });
+    await page.locator('[data-pair="0,1"] .retention-note').waitFor({ state: 'detached', timeout: UI_WAIT });
+    expect(await page.locator('[data-pair="0,1"] path.lock, [data-pair="0,1"] [data-retention-until]').count()).toBe(0);
+    await page.locator('[data-selected-pair="0,1"] .retention').waitFor({ state: 'detached', timeout: UI_WAIT });
+    await pairShows(page, '0,1', 'PSUS');
+
+    // vClone create on the PAIR pair: the pair goes, LDEV 10 hangs from LDEV 0 as its vClone, and the feed says so.
+    await pick(page, '0,0');
+    expect(await page.locator('[data-action="vclone-convert"]').isDisabled()).toBe(true);
+    await act(page, '[data-action="vclone-create"]');
+    await server.advance(10);
+    await page.locator('[data-pair="0,0"]').waitFor({ state: 'detached', timeout: UI_WAIT });
+    const vclone = page.locator('[data-tree="0"] [data-vclone="10"][data-vclone-of="0"]');
+    await vclone.waitFor({ timeout: UI_WAIT });
+    expect(await words('[data-vclone="10"] .vclone-sub')).toBe('vClone of 0');
+    expect(await words('[data-tree="0"] [data-ldev="0"] .vol-sub')).toBe('vClone parent');
+    expect(await page.locator('[data-tree="0"] path.link.vclone').count()).toBe(1);
+    expect(await words('[data-tree="0"] > header')).toContain('1 pair · 1 layer · 1 vClone');
+    await page.locator('[data-transition="0,0"][data-became-vclone="10"]',
+      { hasText: 'turned into a vClone: the pair is gone and LDEV 10 is now a vClone of LDEV 0' }).waitFor({ timeout: UI_WAIT });
+    await said(page, '0,0', 'SMPP → gone');
+    await pairShows(page, '0,1', 'PSUS');
+    // LDEV 12 is still LDEV 1's vClone; LDEV 10's details name its parent.
+    await page.locator('[data-tree="1"] [data-vclone="12"][data-vclone-of="1"]').waitFor({ timeout: UI_WAIT });
+    await vclone.click();
+    expect(await words('[data-selected-ldev="10"] [data-vclone-facts]')).toContain('vClone of LDEV 0');
+    await page.screenshot({ path: `${SHOTS}/lesson-tia-vclone.png`, animations: 'disabled' });
+  }, 60_000);
 });

@@ -214,7 +214,7 @@ function PairActions({ pair, view, act, virtualNow }: { pair: UiPair; view: UiVi
         <Field k="written">{pair.isWrittenInSvol ? 'S-VOL written' : 'S-VOL not written'}</Field>
         {pair.isVirtualCloneVolume && pair.isVirtualCloneParentVolume && <Field k="vClone">paired back: LDEV {pair.svolLdevId} is a vClone of LDEV {pair.pvolLdevId}</Field>}
       </dl>
-      <RetentionFact end={view.retentionEnds[pair.snapshotId]} nowMs={virtualNow} />
+      <RetentionFact end={view.retentionEnds[pair.snapshotId]} nowMs={virtualNow} act={act} />
       <div class="buttons">
         <button data-action="split" onClick={() => act.rest(`split ${id}`, 'POST', inv('split'), { parameters: {} })}>Split</button>
         <button data-action="resync" onClick={() => act.rest(`resync ${id}`, 'POST', inv('resync'), { parameters: { autoSplit } })}>Resync</button>

@@ -33,15 +33,22 @@ export function LockGlyph({ size = 14 }: { size?: number }) {
   );
 }
 
-/** The retention line of a pair's details, or null when none holds at `nowMs`. */
-export function RetentionFact({ end, nowMs }: { end: string | undefined; nowMs: number }) {
+/**
+ * The retention line of a pair's details, or null when none holds at `nowMs`. A retention lesson waits hours (24 in
+ * training-tia-vclone): the clock bar's steps stop at +10 min, so the line offers the jump to one second past its end.
+ */
+export function RetentionFact({ end, nowMs, act }: { end: string | undefined; nowMs: number; act?: Actions }) {
   const h = hoursLeft(end, nowMs);
   if (h === 0 || !end) return null;
+  const seconds = Math.ceil((Date.parse(end) - nowMs) / 1000) + 1;
   return (
-    <p class="retention small" data-retention={h} data-retention-end={end}>
-      <LockGlyph /> <strong>locked by retention</strong>: {h} h left, until {endText(end)} (virtual time). The array
-      refuses to delete or resync this pair until then.
-    </p>
+    <div class="retention small" data-retention={h} data-retention-end={end}>
+      <p><LockGlyph /> <strong>locked by retention</strong>: {h} h left, until {endText(end)} (virtual time). The array
+        refuses to delete or resync this pair until then.</p>
+      {act && <button data-action="clock-to-retention-end" title="advance the virtual clock to one second past the end of retention"
+        onClick={() => act.control(`step to retention end (+${h} h)`, 'POST', 'clock/advance', { seconds }, { quiet: true })}>
+        Advance the clock to its end (+{h} h)</button>}
+    </div>
   );
 }
 

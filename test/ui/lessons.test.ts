@@ -199,7 +199,7 @@ describe('training lessons in the web view', () => {
     await page.screenshot({ path: `${SHOTS}/lesson-tia-vclone-retained.png`, animations: 'disabled' });
 
     // The trainer moves the virtual clock past the end from the retention line: the lock goes, the pair stays PSUS.
-    expect(await words('[data-action="clock-to-retention-end"]')).toBe('Advance the clock to its end (+24 h)');
+    expect(await words('[data-action="clock-to-retention-end"]')).toBe('Skip to its end (+24 h)');
     await page.locator('[data-action="clock-to-retention-end"]').click();
     await page.locator(`.clock-time[data-clock-ms="${Date.UTC(2026, 0, 6, 10, 0, 0) + 1000}"]`).waitFor({ timeout: UI_WAIT });
     await page.locator('[data-pair="0,1"] .retention-note').waitFor({ state: 'detached', timeout: UI_WAIT });

@@ -25,7 +25,23 @@ const ROOMS = [
 ];
 const LESSONS: Array<[fixture: string, pair: string]> = [
   ['training-first-snapshot', '0,0'], ['training-cascade-clone', '30,0'], ['training-pool-full', '0,1'],
+  // the retained pair: its retention line (lock, words, the clock jump) sits above the actions
+  ['training-tia-vclone', '0,1'],
 ];
+
+/** Page text (outside the drawings, which scale) set below 14 px, as `TAG.class "words" size`. */
+function smallText(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll('body *')) {
+      if (el.closest('svg, pre, option, select') || !(el instanceof HTMLElement) || el.offsetParent === null) continue;
+      const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
+      const size = parseFloat(getComputedStyle(el).fontSize);
+      if (own && size < 14) out.push(`${el.tagName}.${el.className} "${el.textContent!.trim().slice(0, 30)}" ${size}px`);
+    }
+    return out;
+  });
+}
 
 /** What must be in the first screen, measured in the page: every tree card, whole, and the selected pair's actions. */
 async function firstScreen(page: Page) {
@@ -40,6 +56,11 @@ async function firstScreen(page: Page) {
         id: card.getAttribute('data-tree'), card: box(card), svg: box(svg),
         // a node outside its card is a clipped tree
         nodesInside: nodes.every((n) => n.left >= box(card).left - 1 && n.right <= box(card).right + 1 && n.top >= box(card).top - 1 && n.bottom <= box(card).bottom + 1),
+        // a node's words (status, notes such as the retention countdown) stay inside its outline
+        wordsInNodes: [...card.querySelectorAll('[data-pair], [data-vclone]')].every((n) => {
+          const outline = box(n.querySelector('rect')!);
+          return [...n.querySelectorAll('text')].every((t) => box(t).right <= outline.right + 1);
+        }),
         scale: Number(card.getAttribute('data-scale')),
       };
     });
@@ -58,6 +79,7 @@ function expectOnScreen(room: string, m: Awaited<ReturnType<typeof firstScreen>>
     expect(t.card.right, `${room}: tree ${t.id} is not cut on the right`).toBeLessThanOrEqual(m.vw);
     expect(t.svg.width, `${room}: tree ${t.id}'s drawing fits its card`).toBeLessThanOrEqual(t.card.width);
     expect(t.nodesInside, `${room}: every node of tree ${t.id} is inside its card`).toBe(true);
+    expect(t.wordsInNodes, `${room}: the words of tree ${t.id}'s nodes stay inside them`).toBe(true);
   }
   expect(m.selected, `${room}: a pair is selected`).not.toBeNull();
   expect(m.selected!.bottom, `${room}: the selected pair is in the first screen`).toBeLessThanOrEqual(m.vh);
@@ -87,6 +109,8 @@ describe('the web view in a room', () => {
             await page.screenshot({ path: `${SHOTS}/${fixture}-${room.name}.png`, animations: 'disabled' });
           }
           expectOnScreen(`${fixture} at ${room.name}`, m);
+          // Each lesson's selected pair (a retained one's lock and words included) reads at the back of the room.
+          if (room.name === '1024x768') expect(await smallText(page), `${fixture} at ${room.name}`).toEqual([]);
           // Legible: the trees are not shrunk below 75 % (their 15 px titles stay above 11 px).
           expect(Math.min(...m.trees.map((t) => t.scale)), `${fixture} at ${room.name}`).toBeGreaterThanOrEqual(0.75);
         }
@@ -138,17 +162,7 @@ describe('the web view in a room', () => {
     const page = await openUi(await chromium(), server, '/emulator/ui/', { width: 1024, height: 768 });
     try {
       await page.locator('[data-pair="0,0"] .pill').click();
-      const small = await page.evaluate(() => {
-        const out: string[] = [];
-        for (const el of document.querySelectorAll('body *')) {
-          if (el.closest('svg, pre, option, select') || !(el instanceof HTMLElement) || el.offsetParent === null) continue;
-          const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
-          const size = parseFloat(getComputedStyle(el).fontSize);
-          if (own && size < 14) out.push(`${el.tagName}.${el.className} "${el.textContent!.trim().slice(0, 30)}" ${size}px`);
-        }
-        return out;
-      });
-      expect(small).toEqual([]);
+      expect(await smallText(page)).toEqual([]);
       // Every status's meaning is on the page, in words, with its own shape.
       const legend = await page.locator('[data-legend-status]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-legend-status'), e.textContent]));
       expect(legend.map(([s]) => s)).toEqual(['PAIR', 'PSUS', 'COPY', 'RCPY', 'PFUL', 'PFUS', 'PSUE', 'PSUP', 'SMPP', 'CPYP', 'clone']);

@@ -47,7 +47,7 @@ export function RetentionFact({ end, nowMs, act }: { end: string | undefined; no
         refuses to delete or resync this pair until then.</p>
       {act && <button data-action="clock-to-retention-end" title="advance the virtual clock to one second past the end of retention"
         onClick={() => act.control(`step to retention end (+${h} h)`, 'POST', 'clock/advance', { seconds }, { quiet: true })}>
-        Advance the clock to its end (+{h} h)</button>}
+        Skip to its end (+{h} h)</button>}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import type { SubmitDecision, SubmitInput } from '../engine/jobs.js';
 import { applyDomainEffect, httpFaultResponse, jobFaultError, type DomainResult } from './effects.js';
 import { embeddedPath, ID_KEYS, type FaultEffect, type FaultRule, type FaultSet, type RequestFacts } from './faults.js';
 import type { Journal, RawEntry } from './journal.js';
+import { onArrival } from '../http/server.js';
 
 /**
  * The wire side of faults and the journal: Fastify hooks on every emulated-array request (not on the control
@@ -128,11 +129,7 @@ export function installWireHooks(app: FastifyInstance, deps: WireDeps): void {
 
   function begin(req: FastifyRequest): RequestState {
     const vsp = req.vsp as FastifyRequest['vsp'] | undefined;
-    const entry = journal.add({
-      kind: 'request', timeMs: engine.clock.now(), method: req.method, url: req.url, path: pathOf(req.url),
-      storageDeviceId: vsp?.sid ?? null, userId: vsp?.userId || null, requestHeaders: req.headers, requestBody: null,
-      status: null, responseBody: null, jobId: null, operation: null, fault: null, pending: true, durationMs: null,
-    });
+    const entry = journal.addRequest(engine.clock.now(), req.method, req.url, pathOf(req.url), vsp?.sid ?? null, vsp?.userId || null, req.headers);
     const st: RequestState = { req, started: performance.now(), entry, seq: entry.seq, fault: null };
     states.set(req.raw, st);
     return st;
@@ -190,10 +187,8 @@ export function installWireHooks(app: FastifyInstance, deps: WireDeps): void {
     st.entry.durationMs = Math.round(performance.now() - st.started);
   }
 
-  app.addHook('onRequest', (req, _reply, done) => {
-    if (!isControl(req.url)) begin(req);
-    done();
-  });
+  // Inside the server's own onRequest hook, after authentication (the entry names the array and the user).
+  onArrival(app, (req) => { if (!isControl(req.url)) begin(req); });
 
   app.addHook('preValidation', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     const st = states.get(req.raw);

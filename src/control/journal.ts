@@ -196,6 +196,38 @@ export class Journal {
       entry.responseBody = res.stored;
       entry.bytes = req.bytes + res.bytes;
     }
+    return this.place(entry, droppedBytes);
+  }
+
+  /**
+   * `add` of a request as it arrives (no bodies yet, pending), the hot path of every request: written straight into
+   * the entry the ring drops (or a new one) without an intermediate object.
+   */
+  addRequest(timeMs: number, method: string, url: string, path: string, storageDeviceId: string | null, userId: string | null,
+    requestHeaders: RawEntry['requestHeaders']): RawEntry {
+    const oldest = this.count === this.capacity ? this.ring[this.head] : undefined;
+    const droppedBytes = oldest?.bytes ?? 0;
+    let entry: RawEntry;
+    if (oldest !== undefined && !oldest.pending) {
+      entry = oldest;
+      entry.kind = 'request'; entry.timeMs = timeMs; entry.method = method; entry.url = url; entry.path = path;
+      entry.storageDeviceId = storageDeviceId; entry.userId = userId; entry.requestHeaders = requestHeaders;
+      entry.requestBody = null; entry.status = null; entry.responseBody = null; entry.jobId = null;
+      entry.operation = null; entry.fault = null; entry.pending = true; entry.durationMs = null;
+    } else {
+      // The field order of every other entry (assignEntry keeps it), so all entries share one shape.
+      entry = {
+        kind: 'request', timeMs, method, url, path, storageDeviceId, userId, requestHeaders, requestBody: null,
+        status: null, responseBody: null, jobId: null, operation: null, fault: null, pending: true, durationMs: null,
+      } as RawEntry;
+    }
+    entry.seq = ++this.seq;
+    entry.bytes = 0;
+    return this.place(entry, droppedBytes);
+  }
+
+  /** Puts a new entry at the ring's end (over the oldest one when full). */
+  private place(entry: RawEntry, droppedBytes: number): RawEntry {
     if (this.count < this.capacity) {
       this.ring[(this.head + this.count) % this.capacity] = entry;
       this.count++;

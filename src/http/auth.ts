@@ -3,8 +3,11 @@ import type { Engine } from '../engine/context.js';
 import { readCache } from '../engine/readCache.js';
 import { OBJECTS, fail } from './vsp.js';
 
-/** Resolves the array from the URL form of an API route, then authenticates by route config: none, Basic, or Session token. */
-export function authenticate(engine: Engine, req: FastifyRequest): void {
+/**
+ * Resolves the array from the URL form of an API route, then authenticates by route config: none, Basic, or Session
+ * token. `mode` defaults to the route's config; the server's hook passes it (it has read the config already).
+ */
+export function authenticate(engine: Engine, req: FastifyRequest, mode: 'none' | 'basic' | 'session' = req.routeOptions.config?.auth ?? 'session'): void {
   const sidParam = (req.params as { storageDeviceId?: string } | undefined)?.storageDeviceId;
   let sid: string;
   if (sidParam !== undefined) {
@@ -14,7 +17,6 @@ export function authenticate(engine: Engine, req: FastifyRequest): void {
     sid = engine.defaultSid();
   }
   req.vsp = { sid, objectsPrefix: sidParam !== undefined ? `${OBJECTS}/storages/${sid}` : OBJECTS, userId: '' };
-  const mode = req.routeOptions.config?.auth ?? 'session';
   if (mode === 'none') return;
 
   const header = String(req.headers.authorization ?? '');

@@ -60,6 +60,8 @@ export interface EmulatorOptions {
   tlsKey?: string;
   /** Folder to keep the self-signed certificate in (default: beside a `db` file; in memory with `:memory:`). */
   tlsDir?: string;
+  /** Folder that keeps loaded images of big fixtures across starts (see `EngineOptions.imageCacheDir`; default: none). */
+  imageCacheDir?: string;
   /** Seed tokens, job ids and generated names (repeatable runs). */
   seed?: number | null;
   /** Serve the control plane `/emulator/v1/` and the web view (default true). */
@@ -145,6 +147,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   tlsPromise?.catch(() => undefined); // reported where it is awaited
   const built = await buildApp({
     db: o.db ?? ':memory:', fresh: o.fresh, fixture: o.fixture, fixturesDir: o.fixturesDir, timing: o.timing, clock: o.clock, speed: o.speed,
+    imageCacheDir: o.imageCacheDir,
     ...(o.startTime !== undefined ? { startTime: toMs(o.startTime) } : {}),
     seed: o.seed ?? null, logger: await loggerFor(o), controlPlane: o.controlPlane, controlToken: o.controlToken, allowedHosts: o.allowedHosts,
   });

@@ -94,6 +94,8 @@ async function main(): Promise<void> {
     tlsCert: cli.tlsCert, tlsKey: cli.tlsKey,
     // With :memory: the self-signed certificate is still kept (in ./data), so restarts present the same one.
     tlsDir: cli.db === ':memory:' ? join(process.cwd(), 'data') : undefined,
+    // Beside it, the loaded images of big fixtures, so a restart from the same fixture skips the load (store/image.ts).
+    imageCacheDir: cli.db === ':memory:' ? join(process.cwd(), 'data') : undefined,
     logLevel: cli.logLevel as never, logFormat: cli.logFormat,
     controlPlane: cli.controlPlane, controlToken: cli.controlToken, allowedHosts: cli.allowedHosts,
   });

@@ -3,9 +3,10 @@ import { defaultFidelity, type Fidelity } from '../domain/fidelity.js';
 import { modelFacts, type ModelFacts } from '../domain/models.js';
 import { checkTiming, mergeTiming, PROFILES, REALISTIC, type TimingProfile } from '../domain/timing.js';
 import { rmSync } from 'node:fs';
-import { createMeta, openDb, type Db, type Meta } from '../store/db.js';
+import { createMeta, openDb, openDbImage, type Db, type Meta } from '../store/db.js';
+import { findImage, fixtureRows, imageKey, IMAGE_MIN_ROWS, keepImage } from '../store/image.js';
 import { countState, originNameOf, readOrigin, type StateCounts } from '../store/origin.js';
-import { FIXTURES_DIR, loadFixture, parseDataFile, readFixture, validateFixture, type Fixture } from '../store/fixture.js';
+import { FIXTURES_DIR, fixtureDigest, loadFixture, parseDataFile, readFixture, validateFixture, type Fixture } from '../store/fixture.js';
 import { createJobStore, type JobStore } from '../store/jobs.js';
 import { createResourceStore, type ResourceStore } from '../store/resources.js';
 import { createSessionStore, type SessionStore } from '../store/sessions.js';
@@ -39,6 +40,11 @@ export interface EngineOptions {
   startTime?: number;
   seed?: number | null;
   log?: Logger;
+  /**
+   * Folder that keeps the loaded images of big fixtures across processes (store/image.ts; the CLI uses the folder of
+   * its TLS certificate). Without one, images are kept in the process only.
+   */
+  imageCacheDir?: string;
 }
 
 /** What a pair module tells the LDEV layer about a volume (kept as a hook so the foundation has no pair code). */
@@ -118,6 +124,29 @@ function discardDb(path: string): void {
   for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) rmSync(f, { force: true });
 }
 
+const holdsArrays = (db: Db) => db.prepare('SELECT 1 FROM arrays LIMIT 1').get() !== undefined;
+
+/**
+ * The database a new :memory: engine starts from when its fixture is big (IMAGE_MIN_ROWS LDEVs and pairs or more): a
+ * copy of the image kept from an earlier load of the same fixture, or `db` once the fixture is loaded into it and its
+ * image kept. A small fixture (or an image SQLite refuses) leaves `db` empty for the usual load.
+ */
+function loadedImage(db: Db, fixture: Fixture, dir: string | undefined): Db {
+  if (fixtureRows(fixture) < IMAGE_MIN_ROWS) return db;
+  const key = imageKey(fixtureDigest(fixture), originNameOf(fixture));
+  const image = findImage(key, dir);
+  if (image) {
+    try {
+      const copy = openDbImage(image);
+      db.close();
+      return copy;
+    } catch { /* not usable after all: load */ }
+  }
+  loadFixture(db, createResourceStore(db), fixture);
+  keepImage(key, db.serialize(), dir);
+  return db;
+}
+
 /** Resolves `--timing`: a profile name, a JSON file, or an object, merged over `realistic`. */
 export function resolveTiming(t: string | Partial<TimingProfile> | undefined): TimingProfile {
   if (t === undefined) return REALISTIC;
@@ -154,15 +183,9 @@ export function createEngine(opts: EngineOptions = {}) {
   const dbPath = opts.db ?? ':memory:';
   const fresh = Boolean(opts.fresh) && dbPath !== ':memory:';
   if (fresh) discardDb(dbPath);
-  const db: Db = openDb(dbPath);
-  logs.set(db, () => log);
-  const meta: Meta = createMeta(db);
-  const res: ResourceStore = createResourceStore(db);
-  const jobStore: JobStore = createJobStore(db);
-  const sessions: SessionStore = createSessionStore(db);
-
+  let db: Db = openDb(dbPath);
   const fixturesDir = opts.fixturesDir ?? FIXTURES_DIR;
-  const held = res.listArrays().length > 0;
+  const held = holdsArrays(db);
   const origin = held ? readOrigin(db) : null;
   let note: string | undefined;
   let fixture: Fixture;
@@ -185,10 +208,18 @@ export function createEngine(opts: EngineOptions = {}) {
       const asked = originNameOf(fixture);
       if (asked !== origin.name) throw new FixtureMismatchError(dbPath, origin.name, asked, countState(db));
     }
+    // A new :memory: database of a big fixture: the image an earlier load of the same fixture left, else a load that
+    // leaves one (store/image.ts). A file database is filled row by row: its pages are the file's.
+    if (!held && dbPath === ':memory:') db = loadedImage(db, fixture, opts.imageCacheDir);
   } catch (e) {
     db.close();
     throw e;
   }
+  logs.set(db, () => log);
+  const meta: Meta = createMeta(db);
+  const res: ResourceStore = createResourceStore(db);
+  const jobStore: JobStore = createJobStore(db);
+  const sessions: SessionStore = createSessionStore(db);
   const clock = new VirtualClock({ mode: opts.clock ?? 'real', speed: opts.speed ?? 1, start: opts.startTime ?? resumeAt(db, meta, opts.clock ?? 'real') });
   const rng: Rng = createRng(opts.seed ?? null);
   let timing = resolveTiming(opts.timing ?? fixture.timing);
@@ -204,7 +235,7 @@ export function createEngine(opts: EngineOptions = {}) {
     }
   };
   // A file database that already holds arrays is resumed as it is; an empty one is seeded from the fixture.
-  if (!held) loadFixture(db, res, fixture);
+  if (!holdsArrays(db)) loadFixture(db, res, fixture);
   refreshArrays();
   const startInfo: StartInfo = {
     state: held ? 'resumed' : 'loaded', fixture: held ? origin?.name ?? null : originNameOf(fixture), db: dbPath, fresh,

@@ -19,28 +19,48 @@ export function openDb(path: string): Db {
   let db: Db | undefined;
   try {
     db = new Database(path);
-    if (path === ':memory:') {
-      db.pragma('journal_mode = MEMORY');
-    } else {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-    }
-    db.pragma('foreign_keys = OFF');
-    const existing = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").get();
-    if (existing) {
-      const row = db.prepare("SELECT value FROM meta WHERE key='schema_version'").get() as { value: string } | undefined;
-      if (row && Number(row.value) !== SCHEMA_VERSION) {
-        throw new Error(`it has schema version ${row.value}, this emulator needs ${SCHEMA_VERSION}; start with a new --db file (or :memory:)`);
-      }
-    }
-    db.exec(SCHEMA);
-    addMissingColumns(db);
-    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
-    return db;
+    return prepareDb(db, path);
   } catch (e) {
     try { db?.close(); } catch { /* already failing */ }
     throw new Error(`database ${path}: ${(e as Error).message}`);
   }
+}
+
+/**
+ * A `:memory:` database made from an image `serialize()` took of one (SQLite copies the bytes: the image can serve
+ * again), set up as openDb sets up a new one. Throws when the image is not a database this emulator can use.
+ */
+export function openDbImage(image: Buffer): Db {
+  let db: Db | undefined;
+  try {
+    db = new Database(image);
+    return prepareDb(db, ':memory:');
+  } catch (e) {
+    try { db?.close(); } catch { /* already failing */ }
+    throw new Error(`database image: ${(e as Error).message}`);
+  }
+}
+
+/** Pragmas, the schema check, and the tables, indexes and columns a database of this version has. */
+function prepareDb(db: Db, path: string): Db {
+  if (path === ':memory:') {
+    db.pragma('journal_mode = MEMORY');
+  } else {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('foreign_keys = OFF');
+  const existing = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").get();
+  if (existing) {
+    const row = db.prepare("SELECT value FROM meta WHERE key='schema_version'").get() as { value: string } | undefined;
+    if (row && Number(row.value) !== SCHEMA_VERSION) {
+      throw new Error(`it has schema version ${row.value}, this emulator needs ${SCHEMA_VERSION}; start with a new --db file (or :memory:)`);
+    }
+  }
+  db.exec(SCHEMA);
+  addMissingColumns(db);
+  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+  return db;
 }
 
 /** Adds the columns of ADDED_COLUMNS that a table lacks (new databases and files made by older versions alike). */

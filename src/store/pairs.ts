@@ -308,8 +308,11 @@ const retentionAtLoad = (hours: number): number => AT_LOAD - hours;
 
 /** Stamps load-time markers with the virtual time the pair module starts at. */
 export function stampLoadTimes(db: Db, now: number): void {
-  db.prepare('UPDATE pairs SET retention_until = ? + (? - retention_until) * 3600000 WHERE retention_until < ?').run(now, AT_LOAD, AT_LOAD);
-  db.prepare('UPDATE pairs SET created_at = ? WHERE created_at = ?').run(now, AT_LOAD);
-  db.prepare('UPDATE pairs SET split_time = ? WHERE split_time = ?').run(now, AT_LOAD);
+  // One pass over the pairs (100,000 of them after a big load), each marker column stamped where it is set.
+  db.prepare(`UPDATE pairs SET
+    retention_until = CASE WHEN retention_until < @at THEN @now + (@at - retention_until) * 3600000 ELSE retention_until END,
+    created_at = CASE created_at WHEN @at THEN @now ELSE created_at END,
+    split_time = CASE WHEN split_time = @at THEN @now ELSE split_time END
+    WHERE created_at = @at OR split_time = @at OR retention_until < @at`).run({ now, at: AT_LOAD });
   db.prepare('UPDATE snapshot_groups SET created_at = ? WHERE created_at = ?').run(now, AT_LOAD);
 }

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VERSION } from '../version.js';
+import { ADDED_COLUMNS, SCHEMA, SCHEMA_VERSION } from './schema.js';
+
+/**
+ * Loaded-fixture images. Loading a big fixture (65,280 LDEVs and 100,000 pairs) into SQLite costs most of a second of
+ * CPU; the database it produces is a 25 MiB image that SQLite deserializes in a few ms. After a big fixture is loaded
+ * into a new `:memory:` database, its image is kept (in the process, and in a folder when one is given) and a later
+ * start from the same fixture opens the image instead of loading again.
+ *
+ * The key covers everything the loaded rows depend on: the fixture's text (or, for an object, its JSON), the origin
+ * name it records, the schema (its text, not only SCHEMA_VERSION: tables are added without a bump), the emulator's
+ * version and the code of the loader (the store and domain modules, read once per process): a change to any gives
+ * another key, and the old image is never used. The image is taken before the pair module stamps the load time, so
+ * pairs still get the virtual time of the start that uses it.
+ *
+ * A file holds `MAGIC`, the key, the SHA-256 of the image and the image. It is written 0600 in a 0700 folder by
+ * rename (never seen half-written), and read only when it is a regular file of ours that no one else may write,
+ * whose key and checksum match and whose bytes are an SQLite database; anything else is ignored (and replaced).
+ */
+
+/** Fixtures with fewer LDEVs and pairs load faster than an image is hashed, written and read back. */
+export const IMAGE_MIN_ROWS = 20_000;
+const MAGIC = Buffer.from('VSPIMG01');
+const HEADER = MAGIC.length + 32 + 32;
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+/** Images kept in a folder (the newest by use); each is about 25 MiB for the largest model. */
+const KEEP_FILES = 4;
+/** Images kept in the process. */
+const KEEP_MEMORY = 4;
+const FILE = /^fixture-image-[0-9a-f]{64}\.bin$/;
+
+const sha256 = (...parts: Array<string | Buffer>) => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest();
+};
+
+let codeDigest: string | null = null;
+/** The loader's code: every module of the store and domain folders (src/ or dist/, whichever runs). */
+function loaderCode(): string {
+  if (codeDigest !== null) return codeDigest;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const h = createHash('sha256');
+  for (const dir of [here, join(here, '..', 'domain')]) {
+    let names: string[] = [];
+    try { names = readdirSync(dir).filter((n) => /\.(js|ts)$/.test(n) && !n.endsWith('.d.ts')).sort(); } catch { /* none */ }
+    for (const n of names) h.update(n).update(readFileSync(join(dir, n)));
+  }
+  return (codeDigest = h.digest('hex'));
+}
+
+/** The rows of a fixture section worth an image: its LDEVs and pairs. */
+export function fixtureRows(fx: { arrays?: unknown; tables?: unknown }): number {
+  let n = 0;
+  for (const a of Array.isArray(fx.arrays) ? fx.arrays as Array<{ ldevs?: unknown; pairs?: unknown }> : []) {
+    n += (Array.isArray(a.ldevs) ? a.ldevs.length : 0) + (Array.isArray(a.pairs) ? a.pairs.length : 0);
+  }
+  const t = fx.tables as Record<string, unknown> | undefined;
+  if (t && typeof t === 'object') for (const k of ['ldevs', 'pairs']) n += Array.isArray(t[k]) ? (t[k] as unknown[]).length : 0;
+  return n;
+}
+
+/** The image key of a fixture whose content digests to `content` and whose load records origin `origin`. */
+export function imageKey(content: string, origin: string): string {
+  return sha256(MAGIC, '\0', VERSION, '\0', String(SCHEMA_VERSION), '\0', SCHEMA, '\0', JSON.stringify(ADDED_COLUMNS), '\0',
+    loaderCode(), '\0', origin, '\0', content).toString('hex');
+}
+
+const memory = new Map<string, Buffer>();
+
+const fileOf = (dir: string, key: string) => join(dir, `fixture-image-${key}.bin`);
+
+/** The image for `key`: from the process, else from `dir` when given and valid. */
+export function findImage(key: string, dir?: string): Buffer | null {
+  const kept = memory.get(key);
+  if (kept) {
+    memory.delete(key); // most recent last
+    memory.set(key, kept);
+    return kept;
+  }
+  if (!dir) return null;
+  const image = readImageFile(fileOf(dir, key), key);
+  if (image) remember(key, image);
+  return image;
+}
+
+/** Keeps the image of a load just made (in the process, and in `dir` when given: failures to write are ignored). */
+export function keepImage(key: string, image: Buffer, dir?: string): void {
+  remember(key, image);
+  if (dir) writeImageFile(dir, key, image);
+}
+
+function remember(key: string, image: Buffer): void {
+  memory.delete(key);
+  memory.set(key, image);
+  while (memory.size > KEEP_MEMORY) memory.delete(memory.keys().next().value as string);
+}
+
+/** Forgets the images kept in the process (tests). */
+export function forgetImages(): void {
+  memory.clear();
+}
+
+/** A valid image file for `key`, or null: missing, not ours, writable by others, truncated, another key, corrupt. */
+export function readImageFile(path: string, key: string): Buffer | null {
+  let fd: number;
+  try { fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW); } catch { return null; }
+  let data: Buffer;
+  try {
+    const st = fstatSync(fd);
+    const uid = process.getuid?.();
+    if (!st.isFile() || (st.mode & 0o022) !== 0 || (uid !== undefined && st.uid !== uid) || st.size < HEADER + 512) return null;
+    data = readFileSync(fd);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+  const image = data.subarray(HEADER);
+  if (!data.subarray(0, MAGIC.length).equals(MAGIC)) return null;
+  if (data.subarray(MAGIC.length, MAGIC.length + 32).toString('hex') !== key) return null;
+  if (!image.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER)) return null;
+  if (!sha256(image).equals(data.subarray(MAGIC.length + 32, HEADER))) return null;
+  return image;
+}
+
+function writeImageFile(dir: string, key: string, image: Buffer): void {
+  const path = fileOf(dir, key);
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(tmp, Buffer.concat([MAGIC, Buffer.from(key, 'hex'), sha256(image), image]), { mode: 0o600, flag: 'wx' });
+    renameSync(tmp, path);
+    prune(dir);
+  } catch {
+    rmSync(tmp, { force: true }); // a cache: a folder we cannot write only costs the next start its load
+  }
+}
+
+/** Keeps the newest KEEP_FILES images of the folder. */
+function prune(dir: string): void {
+  const files = readdirSync(dir).filter((n) => FILE.test(n)).map((n) => {
+    try { return { n, t: statSync(join(dir, n)).mtimeMs }; } catch { return { n, t: 0 }; }
+  });
+  files.sort((a, b) => b.t - a.t);
+  for (const f of files.slice(KEEP_FILES)) rmSync(join(dir, f.n), { force: true });
+}

@@ -259,8 +259,16 @@ export class Journal {
     const live = this.count > 0 && entry.seq >= this.ring[this.head]!.seq;
     if (!live) { entry[field] = null; return; }
     const before = entry[field];
-    const { stored, bytes } = storeBody(body, declaredBytes);
     const previous = typeof before === 'string' || Buffer.isBuffer(before) ? before.length : 0;
+    if (typeof body === 'string' && body.length <= JOURNAL_LIMITS.bodyBytes && body !== '') {
+      // Every JSON answer of the API: kept as it is (storeBody's first case without its result object).
+      entry[field] = body;
+      entry.bytes += body.length - previous;
+      this.bytes += body.length - previous;
+      this.evict();
+      return;
+    }
+    const { stored, bytes } = storeBody(body, declaredBytes);
     entry[field] = stored;
     entry.bytes += bytes - previous;
     this.bytes += bytes - previous;

@@ -4,7 +4,7 @@ import { modelFacts, type ModelFacts } from '../domain/models.js';
 import { checkTiming, mergeTiming, PROFILES, REALISTIC, type TimingProfile } from '../domain/timing.js';
 import { rmSync } from 'node:fs';
 import { createMeta, openDb, openDbImage, type Db, type Meta } from '../store/db.js';
-import { findImage, fixtureRows, imageKey, IMAGE_MIN_ROWS, keepImage } from '../store/image.js';
+import { findImage, fixtureRows, imageKey, IMAGE_MIN_ROWS, imageUses, keepImage } from '../store/image.js';
 import { countState, originNameOf, readOrigin, type StateCounts } from '../store/origin.js';
 import { FIXTURES_DIR, fixtureDigest, loadFixture, parseDataFile, readFixture, validateFixture, type Fixture } from '../store/fixture.js';
 import { createJobStore, type JobStore } from '../store/jobs.js';
@@ -139,6 +139,7 @@ function loadedImage(db: Db, fixture: Fixture, dir: string | undefined): Db {
     try {
       const copy = openDbImage(image);
       db.close();
+      imageUses.reused++;
       return copy;
     } catch { /* not usable after all: load */ }
   }

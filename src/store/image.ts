@@ -71,6 +71,8 @@ export function imageKey(content: string, origin: string): string {
 }
 
 const memory = new Map<string, Buffer>();
+/** Starts that opened a kept image (`reused`) and loads that kept one (`kept`), for tests and diagnostics. */
+export const imageUses = { reused: 0, kept: 0 };
 
 const fileOf = (dir: string, key: string) => join(dir, `fixture-image-${key}.bin`);
 
@@ -90,6 +92,7 @@ export function findImage(key: string, dir?: string): Buffer | null {
 
 /** Keeps the image of a load just made (in the process, and in `dir` when given: failures to write are ignored). */
 export function keepImage(key: string, image: Buffer, dir?: string): void {
+  imageUses.kept++;
   remember(key, image);
   if (dir) writeImageFile(dir, key, image);
 }

@@ -176,7 +176,7 @@ describe('training lessons in the web view', () => {
     await page.locator('[data-tree="1"] [data-vclone="12"][data-vclone-of="1"]').waitFor({ timeout: UI_WAIT });
     expect(await words('[data-vclone="12"] .vclone-sub')).toBe('vClone of 1');
     expect(await words('[data-tree="1"] [data-ldev="1"] .vol-sub')).toBe('vClone parent');
-    expect(await words('[data-tree="1"] > header')).toContain('1 vClone');
+    expect(await words('[data-tree="1"] > header')).toBe('LDEV 1 · app-logs · 1 vClone');
     expect(await page.locator('[data-tree="1"] path.link.vclone').count()).toBe(1);
     expect(await words('[data-tree="0"] > header')).toContain('2 pairs');
     expect(await page.locator('[data-pair="0,0"]').getAttribute('data-tia')).toBe('true');

@@ -211,6 +211,15 @@ function countVclones(n: TreeNode): number {
   return (n.kind === 'vclone' || (n.kind === 'pair' && n.pairedBack) ? 1 : 0) + n.children.reduce((s, c) => s + countVclones(c), 0);
 }
 
+/** A tree card's counts; a parent with vClones and no pairs (a fixture's pre-made vClone) is not "0 pairs · 1 layer". */
+function summary(root: TreeNode): string {
+  const pairs = countPairs(root);
+  const vclones = countVclones(root);
+  const vc = vclones > 0 ? plural(vclones, 'vClone') : '';
+  if (pairs === 0 && vclones > 0) return vc;
+  return [plural(pairs, 'pair'), plural(layers(root), 'layer'), vc].filter(Boolean).join(' · ');
+}
+
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** A status's shape (legend, nodes, chips): the same path everywhere. */
@@ -344,7 +353,7 @@ export function SnapshotTree({ root, laid, scale, ldevs, selection, onSelect, ch
     <section class="tree-card" data-tree={rootId} data-orientation={laid.orientation} data-scale={scale.toFixed(2)}>
       <header>
         <strong>LDEV {rootId}</strong>{rootLdev?.label ? <span class="muted"> · {rootLdev.label}</span> : null}
-        <span class="muted"> · {plural(countPairs(root), 'pair')} · {plural(layers(root), 'layer')}{countVclones(root) > 0 ? ` · ${plural(countVclones(root), 'vClone')}` : ''}</span>
+        <span class="muted"> · {summary(root)}</span>
       </header>
       <div class="tree-fit">
         <svg width={w} height={h} viewBox={`0 0 ${laid.width} ${laid.height}`} role="img" aria-label={`snapshot tree of LDEV ${rootId}`}>

@@ -226,7 +226,6 @@ describe('training lessons in the web view', () => {
     expect(await words('[data-tree="0"] > header')).toContain('1 pair · 1 layer · 1 vClone');
     await page.locator('[data-transition="0,0"][data-became-vclone="10"]',
       { hasText: 'turned into a vClone: the pair is gone and LDEV 10 is now a vClone of LDEV 0' }).waitFor({ timeout: UI_WAIT });
-    await said(page, '0,0', 'SMPP → gone');
     await pairShows(page, '0,1', 'PSUS');
     // LDEV 12 is still LDEV 1's vClone; LDEV 10's details name its parent.
     await page.locator('[data-tree="1"] [data-vclone="12"][data-vclone-of="1"]').waitFor({ timeout: UI_WAIT });

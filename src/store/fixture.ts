@@ -116,12 +116,15 @@ export function readFixture(nameOrPath: string, dir = FIXTURES_DIR): Fixture {
 }
 
 /** Reads and parses a JSON or YAML file; errors name `shown` and a line and column, never the content. */
-export function parseDataFile(path: string, shown: string, onText?: (text: string) => void): unknown {
+export function parseDataFile(path: string, shown: string, onBytes?: (bytes: Buffer) => void): unknown {
   let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) {
+  try {
+    const bytes = readFileSync(path);
+    onBytes?.(bytes);
+    text = bytes.toString('utf8');
+  } catch (e) {
     throw new FixtureError(`${shown}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  onText?.(text);
   if (extname(path) === '.json') {
     try { return JSON.parse(text); } catch {
       throw new FixtureError(`${shown}: not valid JSON at ${lineColumn(text, jsonErrorOffset(text))}`);
@@ -164,9 +167,10 @@ function lineColumn(text: string, offset: number): string {
 
 function parseFixtureFile(path: string, shown: string, fallbackName: string): Fixture {
   let digest = '';
-  const doc = parseDataFile(path, shown, (text) => {
-    // Only a big fixture's content is ever asked for (a loaded image's key): small ones skip the hash.
-    if (text.length >= 1 << 20) digest = `text:${createHash('sha256').update(text).digest('hex')}`;
+  const doc = parseDataFile(path, shown, (bytes) => {
+    // Only a big fixture's content is ever asked for (a loaded image's key): small ones skip the hash. The bytes, not
+    // the string: hashing a 15 MiB string would encode it again.
+    if (bytes.length >= 1 << 20) digest = `file:${createHash('sha256').update(bytes).digest('hex')}`;
   }) as Fixture;
   validateFixture(doc, shown);
   const fx = { name: doc.name ?? fallbackName, ...doc };
@@ -289,7 +293,12 @@ export function validateArraySpec(a: ArraySpec, where: string, path = 'array'): 
   try { modelFacts(a.model, a.modelFacts); } catch (e) { fail((e as Error).message); }
   if (!Number.isInteger(a.serialNumber) || a.serialNumber < 0 || a.serialNumber > 999999) fail(`array ${a.model}: serialNumber must be 0..999999`);
   for (const p of a.pools ?? []) if (parseByteFormat(p.capacity) === null) fail(`pool ${p.poolId}: capacity "${p.capacity}" is not a size like 10T`);
-  for (const l of a.ldevs ?? []) if (parseByteFormat(l.capacity) === null) fail(`ldev ${l.ldevId}: capacity "${l.capacity}" is not a size like 10G`);
+  const sized = new Map<unknown, boolean>(); // 65,280 LDEVs share a few capacities
+  for (const l of a.ldevs ?? []) {
+    let ok = sized.get(l.capacity);
+    if (ok === undefined) sized.set(l.capacity, (ok = parseByteFormat(l.capacity) !== null));
+    if (!ok) fail(`ldev ${l.ldevId}: capacity "${l.capacity}" is not a size like 10G`);
+  }
 }
 
 /** The `format` of a whole-model export; such a document is also a fixture (its `arrays` only name the arrays). */
@@ -400,15 +409,21 @@ export function loadArray(res: ResourceStore, a: ArraySpec, defaultUsers: UserSp
       extraUsedBlocks: blocksOf(p.usedCapacity), isMainframe: p.isMainframe ?? false,
     });
   }
+  const sizes = new Map<string | undefined, number>();
+  const blocksOfLdev = (size: string | undefined) => {
+    let n = sizes.get(size);
+    if (n === undefined) sizes.set(size, (n = blocksOf(size)));
+    return n;
+  };
   for (const l of ldevs) {
-    const blocks = blocksOf(l.capacity);
+    const blocks = blocksOfLdev(l.capacity);
     res.insertLdev({
       sid, ldevId: l.ldevId, emulation: l.emulationType ?? 'OPEN-V-CVS', blocks,
       poolId: l.poolId === undefined || l.poolId < 0 ? null : l.poolId, label: l.label ?? '', status: 'NML',
       extraAttrs: l.attributes ?? [], drMode: l.dataReductionMode ?? 'disabled',
       drStatus: (l.dataReductionMode ?? 'disabled') === 'disabled' ? 'DISABLED' : 'ENABLED',
       drs: l.isDataReductionSharedVolumeEnabled ?? false, fullAlloc: l.isFullAllocationEnabled ?? false,
-      usedBlocks: l.isFullAllocationEnabled ? blocks : Math.min(blocks, blocksOf(l.usedCapacity)),
+      usedBlocks: l.isFullAllocationEnabled ? blocks : Math.min(blocks, blocksOfLdev(l.usedCapacity)),
       clprId: 0, mpBladeId: l.ldevId % 2, resourceGroupId: 0, alua: false, relocation: true, parentLdevId: l.parentLdevId ?? null,
     });
   }

@@ -61,6 +61,22 @@ function toTransition(r: EventRow, parentNow: (svol: number) => number | null): 
   return t;
 }
 
+/**
+ * The vClone engine removes a pair through the pair machine's delete (SMPP, then gone) inside one job: no client can
+ * read that SMPP. A "→ SMPP" followed at the same virtual instant by the same pair's "SMPP → gone" that made a vClone
+ * is told as one transition from the status clients saw ("PAIR → gone, turned into a vClone").
+ */
+function foldVcloneRemovals(list: UiTransition[]): UiTransition[] {
+  const out: UiTransition[] = [];
+  for (const t of list) {
+    const prev = out[out.length - 1];
+    if (t.becameVclone !== undefined && prev && prev.snapshotId === t.snapshotId && prev.to === 'SMPP' && t.from === 'SMPP' && prev.time === t.time) {
+      out[out.length - 1] = { ...t, from: prev.from };
+    } else out.push(t);
+  }
+  return out;
+}
+
 export function createChangeFeed(engine: Engine): ChangeFeed {
   const { db, clock } = engine;
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
@@ -161,7 +177,7 @@ export function createChangeFeed(engine: Engine): ChangeFeed {
       if (!recording) return [];
       const rows = listEvents.all(sid, since, limit) as EventRow[];
       const parents = hasParents() ? db.prepare('SELECT parent_ldev_id FROM main.ldevs WHERE sid = ? AND ldev_id = ?').pluck() : null;
-      return rows.reverse().map((r) => toTransition(r, (svol) => (parents?.get(sid, svol) as number | null | undefined) ?? null));
+      return foldVcloneRemovals(rows.reverse().map((r) => toTransition(r, (svol) => (parents?.get(sid, svol) as number | null | undefined) ?? null)));
     },
     close() {
       closed = true;

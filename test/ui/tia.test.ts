@@ -125,8 +125,8 @@ describe('Thin Image Advanced in the web view (VSP One B28)', () => {
     // Narrated as one event: the pair went, and why.
     const said = page.locator('[data-transition="0,0"][data-became-vclone="1"]');
     await said.waitFor({ timeout: UI_WAIT });
-    // virtual-clone create takes the pair through SMPP (being deleted) to gone, as a delete does.
-    expect((await said.innerText()).replace(/\s+/g, ' ')).toMatch(/LDEV 0 MU 0: SMPP → gone, turned into a vClone: the pair is gone and LDEV 1 is now a vClone of LDEV 0 at \d\d:\d\d:\d\d/);
+    // virtual-clone create removes the pair within its job: told from the status clients saw, PAIR, with no SMPP.
+    expect((await said.innerText()).replace(/\s+/g, ' ')).toMatch(/LDEV 0 MU 0: PAIR → gone, turned into a vClone: the pair is gone and LDEV 1 is now a vClone of LDEV 0 at \d\d:\d\d:\d\d/);
     // The volume's details say it too.
     await vclone.click();
     expect(await text(page, '[data-selected-ldev="1"] [data-vclone-facts]')).toContain('vClone of LDEV 0');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.js';
@@ -136,12 +136,23 @@ function writeImageFile(dir: string, key: string, image: Buffer): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(tmp, Buffer.concat([MAGIC, Buffer.from(key, 'hex'), sha256(image), image]), { mode: 0o600, flag: 'wx' });
+    const fd = openSync(tmp, 'wx', 0o600);
+    try {
+      // Header and image written apart: no third 25 MiB copy of the image.
+      writeAll(fd, Buffer.concat([MAGIC, Buffer.from(key, 'hex'), sha256(image)]));
+      writeAll(fd, image);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
     prune(dir);
   } catch {
     rmSync(tmp, { force: true }); // a cache: a folder we cannot write only costs the next start its load
   }
+}
+
+function writeAll(fd: number, data: Buffer): void {
+  for (let at = 0; at < data.length;) at += writeSync(fd, data, at);
 }
 
 /** Keeps the newest KEEP_FILES images of the folder. */

@@ -374,7 +374,7 @@ export function loadFixture(db: Db, res: ResourceStore, fx: Fixture, passwordFor
 export function loadArraySection(db: Db, res: ResourceStore, a: ArraySpec, users: UserSpec[], fx: Pick<Fixture, 'name' | 'fidelity'>, sidOverride?: string): string {
   const rows = (a.ldevs?.length ?? 0) + (Array.isArray(a.pairs) ? a.pairs.length : 0);
   const fill = () => {
-    const sid = loadArray(res, a, users, sidOverride);
+    const sid = loadArray(res, a, users, sidOverride, db);
     if (Array.isArray(a.pairs)) {
       // The array is new (loadArray refuses a second definition): its LDEVs are the section's, so a set answers what a
       // query per P-VOL and S-VOL did (a quarter of a second for 100,000 pairs); the query still decides any miss (an
@@ -394,7 +394,7 @@ export function loadArraySection(db: Db, res: ResourceStore, a: ArraySpec, users
 /** LDEVs + pairs of one array section from which its load defers the index builds (see withIndexesDeferred). */
 const BULK_ROWS = 5000;
 
-export function loadArray(res: ResourceStore, a: ArraySpec, defaultUsers: UserSpec[] = [], sidOverride?: string): string {
+export function loadArray(res: ResourceStore, a: ArraySpec, defaultUsers: UserSpec[] = [], sidOverride?: string, db?: Db): string {
   const sid = sidOverride ?? storageDeviceIdOf(a);
   if (res.getArray(sid)) throw new Error(`array ${sid} is defined twice`);
   const { pools = [], ldevs = [], ports = [], luns = [], users, pairs: _pairs, ...doc } = a; // pairs: loadFixturePairs
@@ -415,8 +415,21 @@ export function loadArray(res: ResourceStore, a: ArraySpec, defaultUsers: UserSp
     if (n === undefined) sizes.set(size, (n = blocksOf(size)));
     return n;
   };
+  // With the database at hand, LDEV rows go in positionally (65,280 of them: no row object, parameter object and
+  // JSON text each); the values are those of the row insertLdev writes below.
+  const bulk = db?.prepare(`INSERT INTO ldevs (sid, ldev_id, emulation, blocks, pool_id, label, status, extra_attrs, dr_mode, dr_status,
+    drs, full_alloc, used_blocks, clpr_id, mp_blade_id, resource_group_id, alua, relocation, parent_ldev_id)
+    VALUES (?, ?, ?, ?, ?, ?, 'NML', ?, ?, ?, ?, ?, ?, 0, ?, 0, 0, 1, ?)`);
   for (const l of ldevs) {
     const blocks = blocksOfLdev(l.capacity);
+    if (bulk) {
+      const drMode = l.dataReductionMode ?? 'disabled';
+      bulk.run(sid, l.ldevId, l.emulationType ?? 'OPEN-V-CVS', blocks, l.poolId === undefined || l.poolId < 0 ? null : l.poolId,
+        l.label ?? '', l.attributes == null ? '[]' : JSON.stringify(l.attributes), drMode, drMode === 'disabled' ? 'DISABLED' : 'ENABLED',
+        l.isDataReductionSharedVolumeEnabled ? 1 : 0, l.isFullAllocationEnabled ? 1 : 0,
+        l.isFullAllocationEnabled ? blocks : Math.min(blocks, blocksOfLdev(l.usedCapacity)), l.ldevId % 2, l.parentLdevId ?? null);
+      continue;
+    }
     res.insertLdev({
       sid, ldevId: l.ldevId, emulation: l.emulationType ?? 'OPEN-V-CVS', blocks,
       poolId: l.poolId === undefined || l.poolId < 0 ? null : l.poolId, label: l.label ?? '', status: 'NML',

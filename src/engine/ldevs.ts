@@ -5,7 +5,7 @@ import { VspError } from '../domain/errors.js';
 import type { Statement } from 'better-sqlite3';
 import { toLdev, type LdevRow } from '../store/resources.js';
 import type { Engine } from './context.js';
-import { readCache } from './readCache.js';
+import { readCache, type ReadSpace } from './readCache.js';
 
 /** The pool facts the capacity arithmetic needs, read from the model. */
 export function poolFacts(engine: Engine, sid: string, poolId: number): PoolFacts | undefined {
@@ -74,9 +74,16 @@ export function ldevObject(engine: Engine, sid: string, ldevId: number) {
     portsOf(engine, sid, ldevId), engine.pairHooks.ldevPairInfo(sid, ldevId), extraFields(engine, sid, row));
 }
 
+/** Per engine and array: the read cache's space of LDEV JSON texts by ldevId (no key string built per read). */
+const ldevSpaces = new WeakMap<Engine, Map<string, ReadSpace<number, string>>>();
+
 /** `GET ldevs/{id}` as JSON text, served from the read cache while the database is unchanged. */
 export function ldevJson(engine: Engine, sid: string, ldevId: number): string {
-  return readCache(engine).get(`ldev\u0000${sid}\u0000${ldevId}`, () => JSON.stringify(ldevObject(engine, sid, ldevId)));
+  let bySid = ldevSpaces.get(engine);
+  if (!bySid) ldevSpaces.set(engine, bySid = new Map());
+  let space = bySid.get(sid);
+  if (!space) bySid.set(sid, space = readCache(engine).space<number, string>(`ldev\u0000${sid}`));
+  return space.get(ldevId, () => JSON.stringify(ldevObject(engine, sid, ldevId)));
 }
 
 export function renderDefined(engine: Engine, row: LdevRow) {

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Engine } from '../engine/context.js';
 import { readCache } from '../engine/readCache.js';
+import type { SessionRow } from '../store/sessions.js';
 import { OBJECTS, fail } from './vsp.js';
 
 /**
@@ -36,7 +37,7 @@ export function authenticate(engine: Engine, req: FastifyRequest, mode: 'none' |
   const session = /^session\s+(\S+)\s*$/i.exec(header);
   if (!session) fail('authRequired');
   const token = session[1]!;
-  const row = readCache(engine).get(`token\u0000${token}`, () => engine.sessions.byToken(token));
+  const row = readCache(engine).space<string, SessionRow | undefined>('token').get(token, () => engine.sessions.byToken(token));
   const now = engine.clock.now();
   if (!row || row.sid !== sid) fail('invalidToken', { token });
   if (now >= row.lastAccess + row.aliveTime * 1000) {

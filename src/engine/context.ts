@@ -2,11 +2,15 @@ import { buildCatalog, type Catalog } from '../domain/errors.js';
 import { defaultFidelity, type Fidelity } from '../domain/fidelity.js';
 import { modelFacts, type ModelFacts } from '../domain/models.js';
 import { checkTiming, mergeTiming, PROFILES, REALISTIC, type TimingProfile } from '../domain/timing.js';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createMeta, openDb, openDbImage, type Db, type Meta } from '../store/db.js';
+import { fixtureFromHead, fixtureHead } from '../store/fixtureHead.js';
 import { findImage, fixtureRows, imageKey, IMAGE_MIN_ROWS, imageUses, keepImage } from '../store/image.js';
 import { countState, originNameOf, readOrigin, type StateCounts } from '../store/origin.js';
-import { FIXTURES_DIR, fixtureDigest, loadFixture, parseDataFile, readFixture, validateFixture, type Fixture } from '../store/fixture.js';
+import {
+  fileDigest, FIXTURES_DIR, fixtureDigest, fixtureSource, loadFixture, parseDataFile, parseFixtureSource, readFixture, validateFixture,
+  type Fixture, type FixtureSource,
+} from '../store/fixture.js';
 import { createJobStore, type JobStore } from '../store/jobs.js';
 import { createResourceStore, type ResourceStore } from '../store/resources.js';
 import { createSessionStore, type SessionStore } from '../store/sessions.js';
@@ -133,19 +137,45 @@ const holdsArrays = (db: Db) => db.prepare('SELECT 1 FROM arrays LIMIT 1').get()
  */
 function loadedImage(db: Db, fixture: Fixture, dir: string | undefined): Db {
   if (fixtureRows(fixture) < IMAGE_MIN_ROWS) return db;
-  const key = imageKey(fixtureDigest(fixture), originNameOf(fixture));
-  const image = findImage(key, dir);
-  if (image) {
+  const key = imageKey(fixtureDigest(fixture));
+  const kept = findImage(key, dir);
+  if (kept) {
     try {
-      const copy = openDbImage(image);
+      const copy = openDbImage(kept.image);
       db.close();
       imageUses.reused++;
       return copy;
     } catch { /* not usable after all: load */ }
   }
   loadFixture(db, createResourceStore(db), fixture);
-  keepImage(key, db.serialize(), dir);
+  keepImage(key, { image: db.serialize(), head: fixtureHead(fixture) }, dir);
   return db;
+}
+
+/**
+ * A start from a big fixture file that a kept image serves: the image and the fixture's head, the file's bytes read
+ * (and hashed for the key) but not parsed (fixtureHead.ts). Otherwise the file's source and bytes, for the usual read
+ * without reading it twice; null when readFixture has to say what is wrong.
+ */
+function fromImage(name: string, fixturesDir: string, dir: string | undefined): { db: Db; fixture: Fixture } | { src: FixtureSource; bytes: Buffer } | null {
+  const src = fixtureSource(name, fixturesDir);
+  if (!src) return null;
+  let bytes: Buffer;
+  try { bytes = readFileSync(src.path); } catch { return null; }
+  const digest = fileDigest(bytes, src.fallbackName);
+  const kept = digest ? findImage(imageKey(digest), dir) : null;
+  if (kept) {
+    let db: Db | undefined;
+    try {
+      db = openDbImage(kept.image);
+      const fixture = fixtureFromHead(kept.head, bytes, src);
+      imageUses.reused++;
+      return { db, fixture };
+    } catch {
+      db?.close(); // not usable after all: read and load
+    }
+  }
+  return { src, bytes };
 }
 
 /** Resolves `--timing`: a profile name, a JSON file, or an object, merged over `realistic`. */
@@ -195,7 +225,15 @@ export function createEngine(opts: EngineOptions = {}) {
       validateFixture(opts.fixture);
       fixture = opts.fixture;
     } else if (opts.fixture !== undefined || !origin) {
-      fixture = readFixture(opts.fixture ?? 'default', fixturesDir);
+      const name = opts.fixture ?? 'default';
+      const warm = !held && dbPath === ':memory:' ? fromImage(name, fixturesDir, opts.imageCacheDir) : null;
+      if (warm && 'db' in warm) {
+        db.close();
+        db = warm.db;
+        fixture = warm.fixture;
+      } else {
+        fixture = warm ? parseFixtureSource(warm.src, warm.bytes) : readFixture(name, fixturesDir);
+      }
     } else {
       // Resuming without --fixture: the origin fixture gives the catalog, fidelity and timing overrides and what a reset goes back to.
       try {
@@ -211,7 +249,7 @@ export function createEngine(opts: EngineOptions = {}) {
     }
     // A new :memory: database of a big fixture: the image an earlier load of the same fixture left, else a load that
     // leaves one (store/image.ts). A file database is filled row by row: its pages are the file's.
-    if (!held && dbPath === ':memory:') db = loadedImage(db, fixture, opts.imageCacheDir);
+    if (!held && dbPath === ':memory:' && !holdsArrays(db)) db = loadedImage(db, fixture, opts.imageCacheDir);
   } catch (e) {
     db.close();
     throw e;

@@ -116,10 +116,10 @@ export function readFixture(nameOrPath: string, dir = FIXTURES_DIR): Fixture {
 }
 
 /** Reads and parses a JSON or YAML file; errors name `shown` and a line and column, never the content. */
-export function parseDataFile(path: string, shown: string, onBytes?: (bytes: Buffer) => void): unknown {
+export function parseDataFile(path: string, shown: string, onBytes?: (bytes: Buffer) => void, given?: Buffer): unknown {
   let text: string;
   try {
-    const bytes = readFileSync(path);
+    const bytes = given ?? readFileSync(path);
     onBytes?.(bytes);
     text = bytes.toString('utf8');
   } catch (e) {
@@ -165,20 +165,41 @@ function lineColumn(text: string, offset: number): string {
   return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
 }
 
-function parseFixtureFile(path: string, shown: string, fallbackName: string): Fixture {
+function parseFixtureFile(path: string, shown: string, fallbackName: string, bytes?: Buffer): Fixture {
   let digest = '';
-  const doc = parseDataFile(path, shown, (bytes) => {
-    // Only a big fixture's content is ever asked for (a loaded image's key): small ones skip the hash. The bytes, not
-    // the string: hashing a 15 MiB string would encode it again.
-    if (bytes.length >= 1 << 20) digest = `file:${createHash('sha256').update(bytes).digest('hex')}`;
-  }) as Fixture;
+  const doc = parseDataFile(path, shown, (b) => { digest = fileDigest(b, fallbackName); }, bytes) as Fixture;
   validateFixture(doc, shown);
   const fx = { name: doc.name ?? fallbackName, ...doc };
   if (digest) digests.set(fx, digest);
   return fx;
 }
 
-/** The digest of the text a fixture object was read from (a big file's), so its image key needs no second pass. */
+/**
+ * What a fixture file's loaded rows depend on: its bytes and the name a document without `name:` gets. Only a big
+ * file's is ever asked for (a loaded image's key): small ones skip the hash.
+ */
+export function fileDigest(bytes: Buffer, fallbackName: string): string {
+  return bytes.length >= 1 << 20 ? `file:${createHash('sha256').update(bytes).digest('hex')}:${fallbackName}` : '';
+}
+
+/** Where readFixture reads `nameOrPath` from: the file, the name its errors show, the name a document without one gets. */
+export interface FixtureSource { path: string; shown: string; fallbackName: string }
+
+/** The file readFixture would read (null when there is none: readFixture says why). */
+export function fixtureSource(nameOrPath: string, dir = FIXTURES_DIR): FixtureSource | null {
+  if (extname(nameOrPath) !== '' && isFile(nameOrPath)) return { path: nameOrPath, shown: nameOrPath, fallbackName: nameOrPath };
+  if (!FIXTURE_NAME.test(nameOrPath)) return null;
+  const files = [...(EXTENSIONS.includes(extname(nameOrPath)) ? [nameOrPath] : []), ...EXTENSIONS.map((e) => `${nameOrPath}${e}`)].map((f) => join(dir, f));
+  const path = files.find((f) => isFile(f) && inside(dir, f));
+  return path ? { path, shown: basename(path), fallbackName: nameOrPath } : null;
+}
+
+/** readFixture of a source whose bytes were read already. */
+export function parseFixtureSource(src: FixtureSource, bytes: Buffer): Fixture {
+  return parseFixtureFile(src.path, src.shown, src.fallbackName, bytes);
+}
+
+/** The digest of the bytes a fixture object was read from (a big file's), so its image key needs no second pass. */
 const digests = new WeakMap<Fixture, string>();
 
 /**

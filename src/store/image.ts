@@ -17,15 +17,17 @@ import { ADDED_COLUMNS, SCHEMA, SCHEMA_VERSION } from './schema.js';
  * another key, and the old image is never used. The image is taken before the pair module stamps the load time, so
  * pairs still get the virtual time of the start that uses it.
  *
- * A file holds `MAGIC`, the key, the SHA-256 of the image and the image. It is written 0600 in a 0700 folder by
- * rename (never seen half-written), and read only when it is a regular file of ours that no one else may write,
- * whose key and checksum match and whose bytes are an SQLite database; anything else is ignored (and replaced).
+ * A file holds `MAGIC`, the key, a SHA-256, the fixture's head (fixtureHead.ts) and the image. It is written 0600 in
+ * a 0700 folder by rename (never seen half-written), and read only when it is a regular file of ours that no one else
+ * may write, whose key and checksum match and whose bytes are an SQLite database; anything else is ignored (and
+ * replaced).
  */
 
 /** Fixtures with fewer LDEVs and pairs load faster than an image is hashed, written and read back. */
 export const IMAGE_MIN_ROWS = 20_000;
-const MAGIC = Buffer.from('VSPIMG01');
-const HEADER = MAGIC.length + 32 + 32;
+const MAGIC = Buffer.from('VSPIMG02');
+/** Magic, key, SHA-256 of what follows, length of the head; then the head (JSON, see fixtureHead.ts) and the image. */
+const HEADER = MAGIC.length + 32 + 32 + 4;
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 /** Images kept in a folder (the newest by use); each is about 25 MiB for the largest model. */
 const KEEP_FILES = 4;
@@ -64,20 +66,26 @@ export function fixtureRows(fx: { arrays?: unknown; tables?: unknown }): number 
   return n;
 }
 
-/** The image key of a fixture whose content digests to `content` and whose load records origin `origin`. */
-export function imageKey(content: string, origin: string): string {
+/**
+ * The image key of a fixture whose content digests to `content` (fixtureDigest: a file's bytes and the name a document
+ * without one gets, or an object's JSON; either way everything its origin name depends on).
+ */
+export function imageKey(content: string): string {
   return sha256(MAGIC, '\0', VERSION, '\0', String(SCHEMA_VERSION), '\0', SCHEMA, '\0', JSON.stringify(ADDED_COLUMNS), '\0',
-    loaderCode(), '\0', origin, '\0', content).toString('hex');
+    loaderCode(), '\0', content).toString('hex');
 }
 
-const memory = new Map<string, Buffer>();
+/** A loaded image and the head of the fixture it was loaded from. */
+export interface KeptImage { image: Buffer; head: string }
+
+const memory = new Map<string, KeptImage>();
 /** Starts that opened a kept image (`reused`) and loads that kept one (`kept`), for tests and diagnostics. */
 export const imageUses = { reused: 0, kept: 0 };
 
 const fileOf = (dir: string, key: string) => join(dir, `fixture-image-${key}.bin`);
 
 /** The image for `key`: from the process, else from `dir` when given and valid. */
-export function findImage(key: string, dir?: string): Buffer | null {
+export function findImage(key: string, dir?: string): KeptImage | null {
   const kept = memory.get(key);
   if (kept) {
     memory.delete(key); // most recent last
@@ -91,13 +99,13 @@ export function findImage(key: string, dir?: string): Buffer | null {
 }
 
 /** Keeps the image of a load just made (in the process, and in `dir` when given: failures to write are ignored). */
-export function keepImage(key: string, image: Buffer, dir?: string): void {
+export function keepImage(key: string, image: KeptImage, dir?: string): void {
   imageUses.kept++;
   remember(key, image);
   if (dir) writeImageFile(dir, key, image);
 }
 
-function remember(key: string, image: Buffer): void {
+function remember(key: string, image: KeptImage): void {
   memory.delete(key);
   memory.set(key, image);
   while (memory.size > KEEP_MEMORY) memory.delete(memory.keys().next().value as string);
@@ -109,7 +117,7 @@ export function forgetImages(): void {
 }
 
 /** A valid image file for `key`, or null: missing, not ours, writable by others, truncated, another key, corrupt. */
-export function readImageFile(path: string, key: string): Buffer | null {
+export function readImageFile(path: string, key: string): KeptImage | null {
   let fd: number;
   try { fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW); } catch { return null; }
   let data: Buffer;
@@ -123,15 +131,17 @@ export function readImageFile(path: string, key: string): Buffer | null {
   } finally {
     closeSync(fd);
   }
-  const image = data.subarray(HEADER);
   if (!data.subarray(0, MAGIC.length).equals(MAGIC)) return null;
   if (data.subarray(MAGIC.length, MAGIC.length + 32).toString('hex') !== key) return null;
+  const headLength = data.readUInt32BE(HEADER - 4);
+  if (HEADER + headLength >= data.length) return null;
+  const image = data.subarray(HEADER + headLength);
   if (!image.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER)) return null;
-  if (!sha256(image).equals(data.subarray(MAGIC.length + 32, HEADER))) return null;
-  return image;
+  if (!sha256(data.subarray(HEADER)).equals(data.subarray(MAGIC.length + 32, HEADER - 4))) return null;
+  return { image, head: data.subarray(HEADER, HEADER + headLength).toString('utf8') };
 }
 
-function writeImageFile(dir: string, key: string, image: Buffer): void {
+function writeImageFile(dir: string, key: string, { image, head }: KeptImage): void {
   const path = fileOf(dir, key);
   const tmp = `${path}.${process.pid}.tmp`;
   try {
@@ -139,7 +149,10 @@ function writeImageFile(dir: string, key: string, image: Buffer): void {
     const fd = openSync(tmp, 'wx', 0o600);
     try {
       // Header and image written apart: no third 25 MiB copy of the image.
-      writeAll(fd, Buffer.concat([MAGIC, Buffer.from(key, 'hex'), sha256(image)]));
+      const headBytes = Buffer.from(head, 'utf8');
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(headBytes.length);
+      writeAll(fd, Buffer.concat([MAGIC, Buffer.from(key, 'hex'), sha256(headBytes, image), length, headBytes]));
       writeAll(fd, image);
     } finally {
       closeSync(fd);

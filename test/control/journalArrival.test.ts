@@ -48,4 +48,20 @@ describe('journal entries of arriving requests (addRequest, unit)', () => {
     expect(j.list({})[0]!.responseBody).toEqual({ truncated: true, bytes: 64 * 1024 + 1 });
     expect(j.stats().bytes).toBe(0);
   });
+
+  it('each entry lists its own request headers, whether or not they equal the previous request\'s', () => {
+    const j = new Journal(5);
+    const add = (h: Record<string, string>) => j.addRequest(0, 'GET', '/p', '/p', null, 'u', h);
+    const a = add({ host: 'h', accept: 'application/json' });
+    const b = add({ host: 'h', accept: 'application/json' });
+    const c = add({ host: 'h', accept: 'text/plain' });
+    const d = add({ host: 'h' });
+    const e = add({ host: 'h', accept: 'text/plain', 'x-extra': '1' });
+    expect(b.requestHeaders).toBe(a.requestHeaders); // the same headers are kept once
+    expect(j.list({}).map((x) => x.requestHeaders)).toEqual([
+      { host: 'h', accept: 'application/json' }, { host: 'h', accept: 'application/json' }, { host: 'h', accept: 'text/plain' },
+      { host: 'h' }, { host: 'h', accept: 'text/plain', 'x-extra': '1' },
+    ]);
+    expect([c, d, e].map((x) => x.requestHeaders === a.requestHeaders)).toEqual([false, false, false]);
+  });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.js';
@@ -102,7 +103,7 @@ export function findImage(key: string, dir?: string): KeptImage | null {
 export function keepImage(key: string, image: KeptImage, dir?: string): void {
   imageUses.kept++;
   remember(key, image);
-  if (dir) writeImageFile(dir, key, image);
+  if (dir) void writeImageFile(dir, key, image);
 }
 
 function remember(key: string, image: KeptImage): void {
@@ -141,36 +142,53 @@ export function readImageFile(path: string, key: string): KeptImage | null {
   return { image, head: data.subarray(HEADER, HEADER + headLength).toString('utf8') };
 }
 
-function writeImageFile(dir: string, key: string, { image, head }: KeptImage): void {
+/**
+ * Writes the file off the start's path: the 25 MiB go out through the thread pool while the start goes on (a
+ * synchronous write cost the first start ~0.1 s). The header is made here, synchronously; the image is not changed
+ * after (it is the serialize() copy).
+ */
+function writeImageFile(dir: string, key: string, { image, head }: KeptImage): Promise<void> {
   const path = fileOf(dir, key);
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const fd = openSync(tmp, 'wx', 0o600);
+  const tmp = `${path}.${process.pid}.${++writeSeq}.tmp`;
+  const headBytes = Buffer.from(head, 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(headBytes.length);
+  const header = Buffer.concat([MAGIC, Buffer.from(key, 'hex'), sha256(headBytes, image), length, headBytes]);
+  const write = async () => {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const file = await open(tmp, 'wx', 0o600);
     try {
       // Header and image written apart: no third 25 MiB copy of the image.
-      const headBytes = Buffer.from(head, 'utf8');
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(headBytes.length);
-      writeAll(fd, Buffer.concat([MAGIC, Buffer.from(key, 'hex'), sha256(headBytes, image), length, headBytes]));
-      writeAll(fd, image);
+      await file.write(header);
+      for (let at = 0; at < image.length;) at += (await file.write(image, at)).bytesWritten;
     } finally {
-      closeSync(fd);
+      await file.close();
     }
-    renameSync(tmp, path);
+    await rename(tmp, path);
     prune(dir);
-  } catch {
-    rmSync(tmp, { force: true }); // a cache: a folder we cannot write only costs the next start its load
-  }
+  };
+  // A cache: a folder we cannot write only costs the next start its load.
+  const done = write().catch(() => rm(tmp, { force: true }).catch(() => undefined));
+  pending.add(done);
+  void done.finally(() => pending.delete(done));
+  return done;
 }
 
-function writeAll(fd: number, data: Buffer): void {
-  for (let at = 0; at < data.length;) at += writeSync(fd, data, at);
+let writeSeq = 0;
+const pending = new Set<Promise<unknown>>();
+/** Resolves once every image file this process started writing is written (or given up). */
+export async function imagesWritten(): Promise<void> {
+  while (pending.size) await Promise.all([...pending]);
 }
 
-/** Keeps the newest KEEP_FILES images of the folder. */
+/** Keeps the newest KEEP_FILES images of the folder, and clears abandoned partial writes. */
 function prune(dir: string): void {
-  const files = readdirSync(dir).filter((n) => FILE.test(n)).map((n) => {
+  const names = readdirSync(dir);
+  // What a process that stopped mid-write left (the write goes on after its start): gone after ten minutes.
+  for (const n of names.filter((f) => /^fixture-image-[0-9a-f]{64}\.bin\.\d+\.\d+\.tmp$/.test(f))) {
+    try { if (Date.now() - statSync(join(dir, n)).mtimeMs > 600_000) rmSync(join(dir, n), { force: true }); } catch { /* gone */ }
+  }
+  const files = names.filter((n) => FILE.test(n)).map((n) => {
     try { return { n, t: statSync(join(dir, n)).mtimeMs }; } catch { return { n, t: 0 }; }
   });
   files.sort((a, b) => b.t - a.t);

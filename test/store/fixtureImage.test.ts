@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, sy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { forgetImages, imageUses } from '../../src/store/image.js';
+import { forgetImages, imagesWritten, imageUses } from '../../src/store/image.js';
 import type { Fixture } from '../../src/store/fixture.js';
 import { OBJ, startApp, type TestApp } from '../helpers.js';
 
@@ -42,8 +42,11 @@ describe('a big fixture loads once: later starts open the image of its load', ()
   afterEach(async () => { await t?.close(); t = undefined; rmSync(dir, { recursive: true, force: true }); });
   afterAll(() => forgetImages());
 
-  const start = (opts: { startTime?: number; fixture?: string | Fixture } = {}) =>
-    startApp({ fixture: opts.fixture ?? file, imageCacheDir: join(dir, 'data'), startTime: opts.startTime ?? T1, timing: 'instant' });
+  const start = async (opts: { startTime?: number; fixture?: string | Fixture } = {}) => {
+    const app = await startApp({ fixture: opts.fixture ?? file, imageCacheDir: join(dir, 'data'), startTime: opts.startTime ?? T1, timing: 'instant' });
+    await imagesWritten(); // the file is written off the start's path
+    return app;
+  };
   const images = () => readdirSync(join(dir, 'data')).filter((f) => f.startsWith('fixture-image-'));
   /** Every row of every table (a state export of 20,000 pairs over HTTP takes seconds; this is the same rows). */
   const state = async (app: TestApp) => {

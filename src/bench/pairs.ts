@@ -268,7 +268,8 @@ async function loadCase(ctx: BenchContext, dir: string): Promise<void> {
   for (const [label, rs] of [['cold: first start of the fixture, loaded', coldRuns], ['warm: later starts, from its image', warmRuns]] as const) {
     ctx.target({
       name: `65,280 LDEVs + 100,000 pairs ready (in-process, to the first API answer), ${label}`,
-      measured: `median ${fmt(med(inProcess(rs)))} ms of ${rs.length} runs`,
+      // The best run beside the median: on a shared machine other load lengthens some runs, never shortens one.
+      measured: `median ${fmt(med(inProcess(rs)))} ms of ${rs.length} runs (best ${fmt(Math.min(...inProcess(rs)))} ms)`,
       threshold: `< ${fmt(READY_TARGET_MS)} ms`, met: med(inProcess(rs)) < READY_TARGET_MS,
       note: `from the spawn ${fmt(med(fromSpawn(rs)))} ms`,
     });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { rfc3339 } from '../../domain/format.js';
 import type { Engine } from '../../engine/context.js';
 import type { SessionRow } from '../../store/sessions.js';
@@ -23,6 +23,32 @@ function render(s: SessionRow) {
   return { sessionId: s.sessionId, userId: s.userId, ipAddress: s.ip, createdTime: rfc3339(s.createdAt), lastAccessTime: rfc3339(s.lastAccess) };
 }
 
+/**
+ * A new session for the Basic-authenticated caller of `POST sessions` (CM and simple API alike: one session table, so
+ * a token works on both): purges expired ones, refuses beyond the model's limit (503, Retry-After), stores it.
+ */
+export function openSession(engine: Engine, req: FastifyRequest, reply: FastifyReply): SessionRow {
+  const body = (req.body ?? {}) as { aliveTime?: number | null; authenticationTimeout?: number | null };
+  const { sid, userId } = req.vsp;
+  const now = engine.clock.now();
+  engine.sessions.purgeExpired(now);
+  const limit = engine.arrays.get(sid)!.facts.maxSessions;
+  if (engine.sessions.count(sid) >= limit) {
+    reply.header('retry-after', '30');
+    fail('tooManySessions', { limit });
+  }
+  // A seeded generator repeats its tokens after a reseed (reset) while a kept or restored session may still
+  // hold one: skip tokens in use (deterministically, the same run skips the same ones).
+  let token = engine.rng.hex(16);
+  while (engine.sessions.byToken(token)) token = engine.rng.hex(16);
+  const row: SessionRow = {
+    sessionId: engine.sessions.freeId(sid), sid, token, userId, ip: req.ip,
+    createdAt: now, lastAccess: now, aliveTime: body.aliveTime ?? 300, authTimeout: body.authenticationTimeout ?? 120,
+  };
+  engine.sessions.insert(row);
+  return row;
+}
+
 /** Sessions: Basic auth creates a token; `Session <token>` authenticates everything else. */
 export function sessionRoutes(app: FastifyInstance, engine: Engine): void {
   objectRoutes(app, (r) => {
@@ -33,24 +59,7 @@ export function sessionRoutes(app: FastifyInstance, engine: Engine): void {
         response: { 200: answer('The token (synchronous, no job).', 'SessionToken'), ...errorResponses() },
       },
     }, async (req, reply) => {
-      const body = (req.body ?? {}) as { aliveTime?: number | null; authenticationTimeout?: number | null };
-      const { sid, userId } = req.vsp;
-      const now = engine.clock.now();
-      engine.sessions.purgeExpired(now);
-      const limit = engine.arrays.get(sid)!.facts.maxSessions;
-      if (engine.sessions.count(sid) >= limit) {
-        reply.header('retry-after', '30');
-        fail('tooManySessions', { limit });
-      }
-      // A seeded generator repeats its tokens after a reseed (reset) while a kept or restored session may still
-      // hold one: skip tokens in use (deterministically, the same run skips the same ones).
-      let token = engine.rng.hex(16);
-      while (engine.sessions.byToken(token)) token = engine.rng.hex(16);
-      const row: SessionRow = {
-        sessionId: engine.sessions.freeId(sid), sid, token, userId, ip: req.ip,
-        createdAt: now, lastAccess: now, aliveTime: body.aliveTime ?? 300, authTimeout: body.authenticationTimeout ?? 120,
-      };
-      engine.sessions.insert(row);
+      const row = openSession(engine, req, reply);
       return reply.code(200).send({ token: row.token, sessionId: row.sessionId });
     });
 

@@ -1,8 +1,8 @@
 import Type from 'typebox';
 import type { Engine } from '../../engine/context.js';
-import type { SessionRow } from '../../store/sessions.js';
+import { openSession } from '../routes/sessions.js';
 import { answer, errorResponses, nullable } from '../schemas/common.js';
-import { type ApiScope, fail } from '../vsp.js';
+import type { ApiScope } from '../vsp.js';
 
 const createBody = Type.Unsafe<{ aliveTime?: number | null; authenticationTimeout?: number | null } | null>({
   type: ['object', 'null'], additionalProperties: false,
@@ -25,22 +25,7 @@ export function simpleSessionRoutes(r: ApiScope, engine: Engine, exists: (engine
       response: { 200: answer('The token, with sessionId the same string (synchronous).', 'SimpleSessionToken'), ...errorResponses() },
     },
   }, async (req, reply) => {
-    const body = (req.body ?? {}) as { aliveTime?: number | null; authenticationTimeout?: number | null };
-    const { sid, userId } = req.vsp;
-    const now = engine.clock.now();
-    engine.sessions.purgeExpired(now);
-    const limit = engine.arrays.get(sid)!.facts.maxSessions;
-    if (engine.sessions.count(sid) >= limit) {
-      reply.header('retry-after', '30');
-      fail('tooManySessions', { limit });
-    }
-    let token = engine.rng.hex(16);
-    while (engine.sessions.byToken(token)) token = engine.rng.hex(16);
-    const row: SessionRow = {
-      sessionId: engine.sessions.freeId(sid), sid, token, userId, ip: req.ip,
-      createdAt: now, lastAccess: now, aliveTime: body.aliveTime ?? 300, authTimeout: body.authenticationTimeout ?? 120,
-    };
-    engine.sessions.insert(row);
+    const { token } = openSession(engine, req, reply);
     // Terraform parses only `sessionId`, into a Go string, and sends it as the token [I, TIA ref 6.1].
     return reply.code(200).send({ sessionId: token, token });
   });

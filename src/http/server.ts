@@ -170,19 +170,21 @@ export async function createServer(engine: Engine, opts: ServerOptions = {}): Pr
   // A secondary router knows every (method, url) so a known URL with another method answers 405, not 404.
   // Built at the first 404 from the routes noted here: a second router of every route costs start-up time that
   // most runs never use.
-  const routes: Array<[string, string]> = [];
+  // A route the array's model lacks (config.exists) does not make its URL known: another method there is a 404 too.
+  const routes: Array<[string, string, ((engine: Engine) => boolean) | undefined]> = [];
   let knownRouter: ReturnType<typeof FindMyWay> | null = null;
   const known = () => {
     if (knownRouter) return knownRouter;
     knownRouter = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true });
-    for (const [m, url] of routes) {
-      try { knownRouter.on(m as 'GET', url, () => undefined); } catch { /* duplicate shape across prefixes */ }
+    for (const [m, url, exists] of routes) {
+      try { knownRouter.on(m as 'GET', url, () => undefined, { exists }); } catch { /* duplicate shape across prefixes */ }
     }
     return knownRouter;
   };
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const m of methods) if (m !== 'HEAD') routes.push([m, route.url]);
+    const exists = (route.config as { exists?: (engine: Engine) => boolean } | undefined)?.exists;
+    for (const m of methods) if (m !== 'HEAD') routes.push([m, route.url, exists]);
     knownRouter = null;
   });
 
@@ -245,7 +247,12 @@ export async function createServer(engine: Engine, opts: ServerOptions = {}): Pr
 
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]!;
-    const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => m !== req.method && known().find(m as 'GET', path));
+    const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => {
+      if (m === req.method) return false;
+      const found = known().find(m as 'GET', path);
+      const exists = (found?.store as { exists?: (engine: Engine) => boolean } | undefined)?.exists;
+      return found !== null && (!exists || exists(engine));
+    });
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
       return sendError(engine, req, reply, new VspError('methodNotAllowed', { method: req.method }));

@@ -209,6 +209,26 @@ describe('bodies no client sends', () => {
   });
 });
 
+describe('another method on a URL the model lacks', () => {
+  it('is 404 KART20009-E on the E990 (an unknown URL), 405 on the VSP One B28 (a known URL)', async () => {
+    const e990 = await startApp({ timing: 'instant' });
+    const b28 = await startApp({ timing: 'instant', fixture: 'vsp-one-b28' });
+    try {
+      for (const url of [`${OBJ}/snapshots/0,0/actions/set-retention/invoke`, `${OBJ}/snapshot-groups/g/actions/virtual-clone/invoke`]) {
+        const lacking = await e990.http.get(url).set(e990.auth);
+        expect(lacking.status, url).toBe(404);
+        expect(lacking.body.messageId, url).toBe('KART20009-E');
+        const having = await b28.http.get(url).set(b28.auth);
+        expect(having.status, url).toBe(405);
+        expect(having.headers.allow, url).toBe('POST, PUT');
+      }
+    } finally {
+      await e990.close();
+      await b28.close();
+    }
+  });
+});
+
 describe('model-gated URLs are behind the same credentials where the model has them', () => {
   let t: TestApp;
   beforeAll(async () => { t = await startApp({ timing: 'instant', fixture: 'vsp-one-b28' }); });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { fileChromium, openUi, pageErrors, pairShows, SHOTS, startUiServer, UI_WAIT, type UiServer } from './support.js';
+import { fileChromium, openUi, pageErrors, pairShows, ROOMS, SHOTS, smallText, startUiServer, UI_WAIT, type UiServer } from './support.js';
 
 /**
  * The web view in a classroom: every room size shows the trees and the selected pair in the first screen, no tree is
@@ -14,34 +14,12 @@ import { fileChromium, openUi, pageErrors, pairShows, SHOTS, startUiServer, UI_W
 const chromium = fileChromium();
 mkdirSync(SHOTS, { recursive: true });
 
-/** Rooms: CSS viewport and zoom (a 1366×768 screen at 125 % is a 1093×614 CSS viewport at device scale 1.25). */
-const ROOMS = [
-  { name: '1024x768', width: 1024, height: 768, zoom: 1 },
-  { name: '1280x720', width: 1280, height: 720, zoom: 1 },
-  { name: '1366x768', width: 1366, height: 768, zoom: 1 },
-  { name: '1920x1080', width: 1920, height: 1080, zoom: 1 },
-  { name: '1366x768@125', width: 1093, height: 614, zoom: 1.25 },
-  { name: '1920x1080@150', width: 1280, height: 720, zoom: 1.5 },
-];
 const LESSONS: Array<[fixture: string, pair: string]> = [
   ['training-first-snapshot', '0,0'], ['training-cascade-clone', '30,0'], ['training-pool-full', '0,1'],
   // the retained pair: its retention line (lock, words, the clock jump) sits above the actions
   ['training-tia-vclone', '0,1'],
 ];
 
-/** Page text (outside the drawings, which scale) set below 14 px, as `TAG.class "words" size`. */
-function smallText(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    for (const el of document.querySelectorAll('body *')) {
-      if (el.closest('svg, pre, option, select') || !(el instanceof HTMLElement) || el.offsetParent === null) continue;
-      const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
-      const size = parseFloat(getComputedStyle(el).fontSize);
-      if (own && size < 14) out.push(`${el.tagName}.${el.className} "${el.textContent!.trim().slice(0, 30)}" ${size}px`);
-    }
-    return out;
-  });
-}
 
 /** What must be in the first screen, measured in the page: every tree card, whole, and the selected pair's actions. */
 async function firstScreen(page: Page) {

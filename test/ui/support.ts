@@ -124,3 +124,27 @@ export async function setValue(page: Page, selector: string, value: string): Pro
     el.dispatchEvent(new Event('input', { bubbles: true }));
   }, value);
 }
+
+/** Rooms: CSS viewport and zoom (a 1366×768 screen at 125 % is a 1093×614 CSS viewport at device scale 1.25). */
+export const ROOMS = [
+  { name: '1024x768', width: 1024, height: 768, zoom: 1 },
+  { name: '1280x720', width: 1280, height: 720, zoom: 1 },
+  { name: '1366x768', width: 1366, height: 768, zoom: 1 },
+  { name: '1920x1080', width: 1920, height: 1080, zoom: 1 },
+  { name: '1366x768@125', width: 1093, height: 614, zoom: 1.25 },
+  { name: '1920x1080@150', width: 1280, height: 720, zoom: 1.5 },
+];
+
+/** Page text (outside the drawings, which scale) set below 14 px, as `TAG.class "words" size`. */
+export function smallText(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll('body *')) {
+      if (el.closest('svg, pre, option, select') || !(el instanceof HTMLElement) || el.offsetParent === null) continue;
+      const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
+      const size = parseFloat(getComputedStyle(el).fontSize);
+      if (own && size < 14) out.push(`${el.tagName}.${el.className} "${el.textContent!.trim().slice(0, 30)}" ${size}px`);
+    }
+    return out;
+  });
+}

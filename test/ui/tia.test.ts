@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { fileChromium, openUi, pageErrors, pairShows, SHOTS, startUiServer, UI_WAIT, type UiServer } from './support.js';
+import { fileChromium, openUi, pageErrors, pairShows, ROOMS, SHOTS, smallText, startUiServer, UI_WAIT, type UiServer } from './support.js';
 
 /**
  * The web view of a VSP One B28 (TIA ref 2-4): Thin Image Advanced pairs marked in words, the retention countdown and
@@ -152,15 +152,6 @@ describe('Thin Image Advanced in the web view (VSP One B28)', () => {
   });
 });
 
-/** Room sizes of test/ui/room.test.ts. */
-const ROOMS = [
-  { name: '1024x768', width: 1024, height: 768, zoom: 1 },
-  { name: '1280x720', width: 1280, height: 720, zoom: 1 },
-  { name: '1366x768', width: 1366, height: 768, zoom: 1 },
-  { name: '1920x1080', width: 1920, height: 1080, zoom: 1 },
-  { name: '1366x768@125', width: 1093, height: 614, zoom: 1.25 },
-  { name: '1920x1080@150', width: 1280, height: 720, zoom: 1.5 },
-];
 
 describe('a TIA lesson in a room', () => {
   it('keeps TIA pairs, a retained pair, a vClone and a paired-back vClone whole and legible at every room size, text at least 14 px', async () => {
@@ -223,17 +214,7 @@ describe('a TIA lesson in a room', () => {
       }
       const p = pages.get(1)!;
       await p.setViewportSize({ width: 1024, height: 768 });
-      const small = await p.evaluate(() => {
-        const out: string[] = [];
-        for (const el of document.querySelectorAll('body *')) {
-          if (el.closest('svg, pre, option, select') || !(el instanceof HTMLElement) || el.offsetParent === null) continue;
-          const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
-          const size = parseFloat(getComputedStyle(el).fontSize);
-          if (own && size < 14) out.push(`${el.tagName}.${el.className} "${el.textContent!.trim().slice(0, 30)}" ${size}px`);
-        }
-        return out;
-      });
-      expect(small).toEqual([]);
+      expect(await smallText(p)).toEqual([]);
       for (const page of pages.values()) expect(pageErrors(page)).toEqual([]);
     } finally {
       for (const page of pages.values()) await page.context().close();

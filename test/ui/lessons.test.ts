@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { fileChromium, openUi, pageErrors, pairShows, SHOTS, startUiServer, UI_WAIT, type UiServer } from './support.js';
+import { closeAfterEach, fileChromium, openUi, pairShows, SHOTS, startUiServer, UI_WAIT, type UiServer } from './support.js';
 
 /**
  * Each training scenario's lesson, step by step as the README tells it, done in the page as a trainer does it
@@ -13,15 +13,7 @@ let server: UiServer | null = null;
 let page: Page | null = null;
 /** The file's chromium, launched by the first test; without chromium every test fails with how to install it. */
 const chromium = fileChromium();
-afterEach(async () => {
-  if (page) {
-    expect(pageErrors(page)).toEqual([]);
-    await page.context().close();
-  }
-  page = null;
-  await server?.close();
-  server = null;
-});
+closeAfterEach(() => ({ page, server }), () => { page = null; server = null; });
 mkdirSync(SHOTS, { recursive: true });
 
 const said = (p: Page, id: string, words: string) => p.locator(`[data-transition="${id}"]`, { hasText: words }).first().waitFor({ timeout: UI_WAIT });

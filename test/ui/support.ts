@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll } from 'vitest';
+import { afterAll, afterEach, expect } from 'vitest';
 import { buildApp, type App, type AppOptions } from '../../src/app.js';
 
 /**
@@ -146,5 +146,23 @@ export function smallText(page: Page): Promise<string[]> {
       if (own && size < 14) out.push(`${el.tagName}.${el.className} "${el.textContent!.trim().slice(0, 30)}" ${size}px`);
     }
     return out;
+  });
+}
+
+/**
+ * After each test: the page's errors fail it (`pageErrors`); its browser context and its emulator close either way. `get`
+ * reads the test file's current page and server, `clear` forgets them (files keep them in their own variables, so
+ * TypeScript narrows them inside each test).
+ */
+export function closeAfterEach(get: () => { page: Page | null; server: { close(): Promise<unknown> } | null }, clear: () => void): void {
+  afterEach(async () => {
+    const { page, server } = get();
+    clear();
+    try {
+      if (page) expect(pageErrors(page)).toEqual([]);
+    } finally {
+      await page?.context().close();
+      await server?.close();
+    }
   });
 }

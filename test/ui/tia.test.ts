@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { fileChromium, openUi, pageErrors, pairShows, ROOMS, SHOTS, smallText, startUiServer, UI_WAIT, type UiServer } from './support.js';
+import { closeAfterEach, fileChromium, openUi, pageErrors, pairShows, ROOMS, SHOTS, smallText, startUiServer, UI_WAIT, type UiServer } from './support.js';
 
 /**
  * The web view of a VSP One B28 (TIA ref 2-4): Thin Image Advanced pairs marked in words, the retention countdown and
@@ -14,15 +14,7 @@ const HOUR = 3600;
 
 let server: UiServer | null = null;
 let page: Page | null = null;
-afterEach(async () => {
-  if (page) {
-    expect(pageErrors(page)).toEqual([]);
-    await page.context().close();
-  }
-  page = null;
-  await server?.close();
-  server = null;
-});
+closeAfterEach(() => ({ page, server }), () => { page = null; server = null; });
 
 /** A REST call that logs in first: sessions expire on the virtual clock, and these tests move it by days. */
 async function rest(s: UiServer, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {

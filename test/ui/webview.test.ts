@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { fileChromium, openUi, pageErrors, pairShows, startUiServer, UI_WAIT, type UiServer } from './support.js';
+import { closeAfterEach, fileChromium, openUi, pairShows, startUiServer, UI_WAIT, type UiServer } from './support.js';
 
 /**
  * The web view in a real browser (Debian's chromium): what an instructor sees and clicks. Each test starts its own
@@ -13,15 +13,7 @@ let page: Page | null = null;
 
 /** The file's chromium, launched by the first test; without chromium every test fails with how to install it. */
 const chromium = fileChromium();
-afterEach(async () => {
-  if (page) {
-    expect(pageErrors(page)).toEqual([]);
-    await page.context().close();
-  }
-  page = null;
-  await server?.close();
-  server = null;
-});
+closeAfterEach(() => ({ page, server }), () => { page = null; server = null; });
 
 describe('web view in chromium', () => {
   it('shows pairs created through the API as they appear, and a click on Split turns the pair PSUS', async () => {

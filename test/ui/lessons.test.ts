@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { closeAfterEach, fileChromium, openUi, pairShows, SHOTS, startUiServer, UI_WAIT, type UiServer } from './support.js';
+import { act, closeAfterEach, fileChromium, openUi, pairShows, SHOTS, startUiServer, UI_WAIT, type UiServer } from './support.js';
 
 /**
  * Each training scenario's lesson, step by step as the README tells it, done in the page as a trainer does it
@@ -19,18 +19,6 @@ mkdirSync(SHOTS, { recursive: true });
 const said = (p: Page, id: string, words: string) => p.locator(`[data-transition="${id}"]`, { hasText: words }).first().waitFor({ timeout: UI_WAIT });
 const poolShows = (p: Page, id: number, rate: number, status: string) =>
   p.locator(`[data-pool="${id}"][data-used-rate="${rate}"][data-pool-status="${status}"]`).waitFor({ timeout: UI_WAIT });
-/**
- * Clicks an action and waits until the REST request it sends is answered: a click returns before its request goes.
- * Not the page's own log-in: once the virtual clock has jumped (a day, in the TIA lesson) its session has expired,
- * so the request is answered 401, the page logs in again and resends it, and only that answer counts.
- */
-async function act(p: Page, selector: string) {
-  await Promise.all([
-    p.waitForResponse((r) => r.url().includes('/ConfigurationManager/') && r.request().method() !== 'GET'
-      && !/\/sessions$/.test(new URL(r.url()).pathname) && r.status() !== 401, { timeout: UI_WAIT }),
-    p.locator(selector).click(),
-  ]);
-}
 
 async function pick(p: Page, id: string) {
   await p.locator(`[data-pair="${id}"] .pill`).click();

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { fileChromium, openUi, pageErrors, pairShows, ROOMS, SHOTS, smallText, startUiServer, UI_WAIT, type UiServer } from './support.js';
+import { act, fileChromium, openUi, pageErrors, pairShows, ROOMS, SHOTS, smallText, startUiServer, UI_WAIT, type UiServer } from './support.js';
 
 /**
  * The web view in a classroom: every room size shows the trees and the selected pair in the first screen, no tree is
@@ -233,7 +233,7 @@ describe('the web view in a room', () => {
       expect(m.split.bottom).toBeLessThanOrEqual(m.vh);
       expect(m.scrollWidth).toBeLessThanOrEqual(m.vw);
       for (const right of m.cards) expect(right).toBeLessThanOrEqual(m.vw);
-      await page.locator('[data-action="split"]').click();
+      await act(page, '[data-action="split"]');
       await server.advance(1);
       await pairShows(page, '30,0', 'PSUS');
       await page.locator('[data-action="close-selection"]').click();

@@ -166,3 +166,16 @@ export function closeAfterEach(get: () => { page: Page | null; server: { close()
     }
   });
 }
+
+/**
+ * Clicks an action and waits until the REST request it sends is answered: a click returns before its request goes.
+ * Not the page's own log-in: once the virtual clock has jumped (a day, in the TIA lesson) its session has expired,
+ * so the request is answered 401, the page logs in again and resends it, and only that answer counts.
+ */
+export async function act(p: Page, selector: string) {
+  await Promise.all([
+    p.waitForResponse((r) => r.url().includes('/ConfigurationManager/') && r.request().method() !== 'GET'
+      && !/\/sessions$/.test(new URL(r.url()).pathname) && r.status() !== 401, { timeout: UI_WAIT }),
+    p.locator(selector).click(),
+  ]);
+}

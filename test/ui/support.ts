@@ -13,8 +13,12 @@ import { buildApp, type App, type AppOptions } from '../../src/app.js';
 export const CHROMIUM = process.env.VSP_EMULATOR_CHROMIUM ?? '/usr/bin/chromium';
 export const SID = '936000123456';
 export const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
-/** How long a test waits for the page to show a change (SSE within ~100 ms, then a fetch and a render). */
-export const UI_WAIT = 5000;
+/**
+ * How long a test waits for the page to show a change (SSE within ~100 ms, then a fetch and a render: well under a
+ * second on a quiet machine). Generous because the whole suite runs chromium beside other test files on 2 cores, where
+ * a render has been seen to take over 5 s; a passing wait returns as soon as the page shows the change.
+ */
+export const UI_WAIT = 12_000;
 
 /**
  * Chromium in headless mode. Playwright gives every launch a fresh temporary profile (its own `--user-data-dir`,

@@ -6,7 +6,7 @@ import type { Engine } from '../engine/context.js';
 import sjson from 'secure-json-parse';
 import { authenticate } from './auth.js';
 import { browserRefusal, createHostCheck, normalizeUrl, REFUSAL_MESSAGES } from './gate.js';
-import { CM, sendError } from './vsp.js';
+import { addressedArrayHas, CM, sendError, type ModelHas } from './vsp.js';
 import { addComponents, schemaController, swaggerOptions } from './schemas/document.js';
 
 export interface ServerOptions {
@@ -170,21 +170,21 @@ export async function createServer(engine: Engine, opts: ServerOptions = {}): Pr
   // A secondary router knows every (method, url) so a known URL with another method answers 405, not 404.
   // Built at the first 404 from the routes noted here: a second router of every route costs start-up time that
   // most runs never use.
-  // A route the array's model lacks (config.exists) does not make its URL known: another method there is a 404 too.
-  const routes: Array<[string, string, ((engine: Engine) => boolean) | undefined]> = [];
+  // A route the addressed array's model lacks (config.modelHas) does not make its URL known: another method is a 404 too.
+  const routes: Array<[string, string, ModelHas | undefined]> = [];
   let knownRouter: ReturnType<typeof FindMyWay> | null = null;
   const known = () => {
     if (knownRouter) return knownRouter;
     knownRouter = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true });
-    for (const [m, url, exists] of routes) {
-      try { knownRouter.on(m as 'GET', url, () => undefined, { exists }); } catch { /* duplicate shape across prefixes */ }
+    for (const [m, url, modelHas] of routes) {
+      try { knownRouter.on(m as 'GET', url, () => undefined, { modelHas }); } catch { /* duplicate shape across prefixes */ }
     }
     return knownRouter;
   };
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const exists = (route.config as { exists?: (engine: Engine) => boolean } | undefined)?.exists;
-    for (const m of methods) if (m !== 'HEAD') routes.push([m, route.url, exists]);
+    const modelHas = (route.config as FastifyContextConfig | undefined)?.modelHas;
+    for (const m of methods) if (m !== 'HEAD') routes.push([m, route.url, modelHas]);
     knownRouter = null;
   });
 
@@ -211,9 +211,9 @@ export async function createServer(engine: Engine, opts: ServerOptions = {}): Pr
     const config = req.routeOptions.config as (FastifyContextConfig & { url?: string }) | undefined;
     const route = config?.url;
     if (route === undefined || !route.startsWith(CM + '/')) return arrive(req, done);
-    // A route the array's model lacks (config.exists, e.g. the simple API on VSP 5000) is an unknown URL, credentials or not.
-    const exists = config!.exists;
-    if (exists && !exists(engine)) return done(new VspError('noResource', { url: req.url.split('?')[0]! }));
+    // A route the addressed array's model lacks (e.g. the simple API on VSP 5000) is an unknown URL, credentials or not.
+    const modelHas = config!.modelHas;
+    if (modelHas && !addressedArrayHas(engine, modelHas, req.params)) return done(new VspError('noResource', { url: req.url.split('?')[0]! }));
     try {
       engine.clock.runDue();
       authenticate(engine, req, config!.auth ?? 'session');
@@ -250,8 +250,8 @@ export async function createServer(engine: Engine, opts: ServerOptions = {}): Pr
     const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => {
       if (m === req.method) return false;
       const found = known().find(m as 'GET', path);
-      const exists = (found?.store as { exists?: (engine: Engine) => boolean } | undefined)?.exists;
-      return found !== null && (!exists || exists(engine));
+      const modelHas = (found?.store as { modelHas?: ModelHas } | undefined)?.modelHas;
+      return found !== null && (!modelHas || addressedArrayHas(engine, modelHas, found.params));
     });
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import { VspError, renderError } from '../domain/errors.js';
+import type { ModelFacts } from '../domain/models.js';
 import type { Engine } from '../engine/context.js';
 import { renderJob } from '../engine/jobs.js';
 import type { JobRow } from '../store/jobs.js';
@@ -25,9 +26,25 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** 'none': no credentials; 'basic': Basic only (POST sessions); default: Session token or Basic. */
     auth?: 'none' | 'basic' | 'session';
-    /** False when the array's model lacks the route (the simple API on VSP 5000): it answers as an unknown URL (404 KART20009-E). */
-    exists?: (engine: Engine) => boolean;
+    /**
+     * What the addressed array's model must have for the route to exist (the simple API, retention, vClones…): where it
+     * lacks it the URL answers as an unknown URL does, 404 KART20009-E, before credentials (TIA ref 1).
+     */
+    modelHas?: ModelHas;
   }
+}
+
+/** A route's model gate (`config.modelHas`): the facts of the array the request addresses, and the engine (fidelity). */
+export type ModelHas = (facts: ModelFacts, engine: Engine) => boolean;
+
+/**
+ * Whether the array a request addresses (`storageDeviceId` of the storage-scoped form, else the default array) passes
+ * the route's model gate. An unknown storage id passes: authentication answers it (404 for that storage).
+ */
+export function addressedArrayHas(engine: Engine, has: ModelHas, params: unknown): boolean {
+  const sid = (params as { storageDeviceId?: string } | undefined)?.storageDeviceId ?? engine.defaultSid();
+  const array = engine.arrays.get(sid);
+  return !array || has(array.facts, engine);
 }
 
 /** A scope of API routes whose schemas (TypeBox) type their handlers' query and body. */

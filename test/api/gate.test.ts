@@ -229,6 +229,25 @@ describe('another method on a URL the model lacks', () => {
   });
 });
 
+describe('a model gate follows the array a URL addresses', () => {
+  it('with an E990 and a B28 in one emulator, set-retention on the E990 is an unknown URL, on the B28 it needs credentials', async () => {
+    const t = await startApp({ timing: 'instant' });
+    try {
+      const added = await t.http.post('/emulator/v1/arrays').send({ fixture: 'vsp-one-b28' });
+      expect(added.status).toBe(201);
+      const url = (sid: string) => `${OBJ}/storages/${sid}/snapshots/0,0/actions/set-retention/invoke`;
+      const e990 = await t.http.post(url(SID)).set('Content-Type', 'application/json').send('{}');
+      expect(e990.status).toBe(404);
+      expect(e990.body.messageId).toBe('KART20009-E');
+      const b28 = await t.http.post(url(added.body.storageDeviceId)).set('Content-Type', 'application/json').send('{}');
+      expect(b28.status).toBe(401);
+      expect(b28.body.messageId).toBe('KART40005-E');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('model-gated URLs are behind the same credentials where the model has them', () => {
   let t: TestApp;
   beforeAll(async () => { t = await startApp({ timing: 'instant', fixture: 'vsp-one-b28' }); });

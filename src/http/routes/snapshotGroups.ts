@@ -57,7 +57,7 @@ export function snapshotGroupRoutes(app: FastifyInstance, engine: Engine): void 
       r.route({
         method: ['POST', 'PUT'], url: `/snapshot-groups/:snapshotGroupId/actions/${url}/invoke`,
         schema: { tags, operationId: `${name}SnapshotGroup`, summary, params, headers: jobHeaders, body, response: jobResponses() },
-        ...(name === 'setRetention' ? retentionRoute(engine) : {}),
+        ...(name === 'setRetention' ? retentionRoute() : {}),
         handler: async (req, reply) => {
           const g = groupOf(req.vsp.sid, (req.params as { snapshotGroupId: string }).snapshotGroupId);
           const p = actionParameters(engine, req, name);

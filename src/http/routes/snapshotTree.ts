@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ModelFacts } from '../../domain/models.js';
+import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../engine/context.js';
-import { VspError } from '../../domain/errors.js';
 import { GARBAGE_OPERATIONS, type GarbageOperation } from '../../domain/garbage.js';
 import { intParam, serviceRoutes, submitJob } from '../vsp.js';
 import Type from 'typebox';
@@ -54,14 +54,10 @@ export function snapshotTreeRoutes(app: FastifyInstance, engine: Engine): void {
       },
     });
 
-    const unsupportedAnswer = () => engine.fidelity.garbageDeleteUnsupported !== 'programProduct';
-    const config = { exists: (e: Engine) => !unsupportedAnswer() || [...e.arrays.values()].some((a) => a.facts.garbageDataDelete) };
-    const gate = (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
-      const missing = unsupportedAnswer() && !engine.arrays.get(req.vsp.sid)!.facts.garbageDataDelete;
-      done(missing ? new VspError('noResource', { url: req.url.split('?')[0]! }) : undefined);
-    };
+    // With garbageDeleteUnsupported 'programProduct' the URL exists everywhere and the job fails 2E21/9010 instead.
+    const config = { modelHas: (facts: ModelFacts, e: Engine) => facts.garbageDataDelete || e.fidelity.garbageDeleteUnsupported === 'programProduct' };
     r.route({
-      method: ['POST', 'PUT'], url: '/snapshot-tree/actions/delete-garbage-data/invoke', preValidation: gate, config,
+      method: ['POST', 'PUT'], url: '/snapshot-tree/actions/delete-garbage-data/invoke', config,
       schema: {
         tags, operationId: 'deleteSnapshotTreeGarbageData',
         summary: 'Start or stop deleting the garbage data of a snapshot tree by its root volume (VSP 5000)',

@@ -1,3 +1,4 @@
+import type { ModelFacts } from '../../domain/models.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { jsonBuffers } from '../../control/journal.js';
 import { renderError, VspError } from '../../domain/errors.js';
@@ -70,15 +71,8 @@ export function actionParameters(engine: Engine, req: FastifyRequest, op: string
  * set-retention exists only on models with data retention; elsewhere its URL answers as an unknown one, 404
  * KART20009-E, before the body is looked at (TIA ref 3.3, 7: what Ansible sees on other models).
  */
-export function retentionRoute(engine: Engine) {
-  return {
-    // No array of the emulator has retention: unknown before credentials are looked at (server.ts).
-    config: { exists: (e: Engine) => [...e.arrays.values()].some((a) => a.facts.retention) },
-    // Another array has it, not the one addressed.
-    preValidation: async (req: FastifyRequest) => {
-      if (!engine.arrays.get(req.vsp.sid)!.facts.retention) fail('noResource', { url: req.url.split('?')[0]! });
-    },
-  };
+export function retentionRoute() {
+  return { config: { modelHas: (facts: ModelFacts) => facts.retention } };
 }
 
 export function copySpeedOf(value: string | null | undefined): CopySpeed | undefined {
@@ -255,7 +249,7 @@ export function snapshotRoutes(app: FastifyInstance, engine: Engine): void {
         summary: 'Set the snapshot data retention period of a Thin Image Advanced pair (PSUS; VSP One B only, else 404 KART20009-E)',
         response: jobResponses(),
       },
-      ...retentionRoute(engine),
+      ...retentionRoute(),
       handler: async (req, reply) => {
         const { pvol, mu } = parseSnapshotId(engine, req.vsp.sid, (req.params as { snapshotId: string }).snapshotId);
         const p = actionParameters(engine, req, 'setRetention');

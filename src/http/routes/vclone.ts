@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { VspError } from '../../domain/errors.js';
+import type { ModelFacts } from '../../domain/models.js';
+import type { FastifyInstance } from 'fastify';
 import { pairId } from '../../domain/pairTypes.js';
 import { VCLONE_OPERATIONS, type VcloneOperation } from '../../domain/vclone.js';
 import type { Engine } from '../../engine/context.js';
@@ -34,19 +34,14 @@ const familyQuery = Type.Object({ ldevId: Type.Integer({ minimum: 0, description
 /**
  * Virtual clones (TIA ref 4): `virtual-clone` on pairs and snapshot groups, `snapshot-family`,
  * `virtual-clone-parent-volumes`. VSP One B only: on other models these URLs answer 404 KART20009-E as unknown URLs
- * do (TIA ref 1: clients gate on the model): without credentials when no array of the emulator has vClones, else
- * once the URL's array is known, before the body is looked at.
+ * do, credentials or not (TIA ref 1: clients gate on the model; `config.modelHas`, checked by the server's gate).
  */
 export function vcloneRoutes(app: FastifyInstance, engine: Engine): void {
-  // No array has vClones: unknown URLs before credentials are looked at; else per array, once it is known.
-  const config = { exists: (e: Engine) => [...e.arrays.values()].some((a) => a.facts.virtualClone) };
-  const gate = (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
-    done(engine.arrays.get(req.vsp.sid)!.facts.virtualClone ? undefined : new VspError('noResource', { url: req.url.split('?')[0]! }));
-  };
+  const config = { modelHas: (facts: ModelFacts) => facts.virtualClone };
 
   objectRoutes(app, (r) => {
     r.route({
-      method: ['POST', 'PUT'], url: '/snapshots/:snapshotId/actions/virtual-clone/invoke', preValidation: gate, config,
+      method: ['POST', 'PUT'], url: '/snapshots/:snapshotId/actions/virtual-clone/invoke', config,
       schema: {
         tags: ['snapshots'], operationId: 'virtualCloneSnapshot', params: snapshotParams, headers: jobHeaders, body, response: jobResponses(),
         summary: 'Make the pair\'s S-VOL a virtual clone (create, convert) or restore the P-VOL from one (VSP One B)',
@@ -61,7 +56,7 @@ export function vcloneRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.route({
-      method: ['POST', 'PUT'], url: '/snapshot-groups/:snapshotGroupId/actions/virtual-clone/invoke', preValidation: gate, config,
+      method: ['POST', 'PUT'], url: '/snapshot-groups/:snapshotGroupId/actions/virtual-clone/invoke', config,
       schema: {
         tags: ['snapshot-groups'], operationId: 'virtualCloneSnapshotGroup', params: groupParams, headers: jobHeaders, body, response: jobResponses(),
         summary: 'virtual-clone on every pair of the group (one status for all; VSP One B)',
@@ -75,7 +70,7 @@ export function vcloneRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.get('/snapshot-family', {
-      preValidation: gate, config,
+      config,
       schema: {
         tags: ['snapshots'], operationId: 'getSnapshotFamily', summary: 'The snapshot family of an LDEV: its tree\'s volumes and vClones (VSP One B)',
         querystring: familyQuery, response: readResponses('SnapshotFamily', 'The members, root first.'),
@@ -89,7 +84,7 @@ export function vcloneRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.get('/virtual-clone-parent-volumes', {
-      preValidation: gate, config,
+      config,
       schema: {
         tags: ['ldevs'], operationId: 'listVirtualCloneParentVolumes', summary: 'LDEVs with the vClone parent attribute VCP (VSP One B)',
         response: readResponses('VirtualCloneParentVolumeList', 'The vClone parents, by LDEV id.'),

@@ -1,3 +1,4 @@
+import type { ModelFacts } from '../../domain/models.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -20,7 +21,7 @@ import { simpleSessionRoutes } from './sessions.js';
 const CM_STATUS = `${SIMPLE_OBJECTS}/command-status`;
 
 /** The simple API exists where the model says so (TIA ref 1, 6.1); elsewhere its URLs are unknown URLs. */
-export const simpleApiExists = (engine: Engine) => engine.arrays.get(engine.defaultSid())?.facts.simpleApi === true;
+export const simpleApiExists = (facts: ModelFacts) => facts.simpleApi;
 
 const accepted = (description: string) => ({
   202: answer(description, 'SimpleStatusResource'),
@@ -92,16 +93,16 @@ function groupName(raw: string): string {
 export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
   for (const s of SIMPLE_COMPONENTS) app.addSchema(s);
   const svc = () => simpleService(engine);
-  const exists = simpleApiExists;
+  const modelHas = simpleApiExists;
 
   const submitted = (reply: FastifyReply, id: number) => reply.code(202).send({ statusResource: `${CM_STATUS}/${id}` });
 
   app.register(async (root) => {
     const r: ApiScope = root.withTypeProvider<TypeBoxTypeProvider>();
-    simpleSessionRoutes(r, engine, exists);
+    simpleSessionRoutes(r, engine, modelHas);
 
     r.get('/command-status/:id', {
-      config: { exists },
+      config: { modelHas },
       schema: { tags: ['simple-command-status'], operationId: 'simpleGetCommandStatus', summary: 'Get the result of an asynchronous request', params: statusParams,
         response: readResponses('SimpleCommandStatus', 'The command status at the current virtual time.') },
     }, async (req) => {
@@ -110,7 +111,7 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.delete('/command-status/:id', {
-      config: { exists },
+      config: { modelHas },
       schema: { tags: ['simple-command-status'], operationId: 'simpleDeleteCommandStatus', summary: 'Delete the result of an asynchronous request', params: statusParams,
         response: readResponses('SimpleCommandStatusDeleted', 'What the deleted status said.') },
     }, async (req) => {
@@ -121,7 +122,7 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.get('/snapshots', {
-      config: { exists },
+      config: { modelHas },
       schema: { tags: ['simple-snapshots'], operationId: 'simpleListSnapshots', summary: 'List snapshots (filters, paging by startId and count)', querystring: listQuery,
         response: readResponses('SimpleSnapshotList', 'Snapshots by master volume and snapshot id.') },
     }, async (req) => {
@@ -144,7 +145,7 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.get('/snapshots/:snapshotId', {
-      config: { exists },
+      config: { modelHas },
       schema: { tags: ['simple-snapshots'], operationId: 'simpleGetSnapshot', summary: 'Get a snapshot', params: snapshotParams,
         response: readResponses('SimpleSnapshot', 'The snapshot.') },
     }, async (req) => {
@@ -155,7 +156,7 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.post('/snapshots', {
-      config: { exists },
+      config: { modelHas },
       schema: { tags: ['simple-snapshots'], operationId: 'simpleCreateSnapshots', summary: 'Create snapshots (Snapshot, Mapped Snapshot, Snap Clone)', body: createBody,
         response: { 202: { description: 'Accepted: one statusResource, or an array of them for several params entries [I].', content: { 'application/json': {
           schema: { oneOf: [Type.Ref('SimpleStatusResource'), Type.Ref('SimpleStatusResources')] } } } }, ...errorResponses() } },
@@ -182,26 +183,26 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     };
 
     r.delete('/snapshots/:snapshotId', {
-      config: { exists },
+      config: { modelHas },
       schema: { tags: ['simple-snapshots'], operationId: 'simpleDeleteSnapshot', summary: 'Delete a snapshot (its group goes with its last snapshot)', params: snapshotParams,
         body: noBody, response: accepted('Accepted; on success the snapshot answers 404.') },
     }, (req, reply) => onSnapshot(req, reply, 'simple.snapshot.delete', (id) => [{ operationType: 'DELETE', resourceType: 'Snapshot', resourceId: id }]));
 
     r.post('/snapshots/:snapshotId/actions/map/invoke', {
-      config: { exists },
+      config: { modelHas },
       schema: { tags: ['simple-snapshots'], operationId: 'simpleMapSnapshot', summary: 'Map a snapshot: a new volume "Snapshot of ID:<master>" shows it', params: snapshotParams,
         body: mapBody, response: accepted('Accepted; affectedResources[0] is the snapshot, [1] the new volume.') },
     }, (req, reply) => onSnapshot(req, reply, 'simple.snapshot.map', (id) => [{ operationType: 'UPDATE', resourceType: 'Snapshot', resourceId: id }],
       { poolId: (req.body as { poolId: number }).poolId }));
 
     r.post('/snapshots/:snapshotId/actions/restore/invoke', {
-      config: { exists },
+      config: { modelHas },
       schema: { tags: ['simple-snapshots'], operationId: 'simpleRestoreSnapshot', summary: 'Restore a snapshot onto its master volume', params: snapshotParams,
         body: noBody, response: accepted('Accepted; the snapshot shows Restoring, then Completed again.') },
     }, (req, reply) => onSnapshot(req, reply, 'simple.snapshot.restore', (id) => [{ operationType: 'UPDATE', resourceType: 'Volume', resourceId: id.split(',')[0]! }]));
 
     r.get('/snapshot-groups', {
-      config: { exists },
+      config: { modelHas },
       schema: { tags: ['simple-snapshot-groups'], operationId: 'simpleListSnapshotGroups', summary: 'List snapshot group names',
         response: readResponses('SimpleSnapshotGroupList', 'The groups that hold snapshots, by name.') },
     }, async (req) => {
@@ -210,7 +211,7 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.get('/snapshot-groups/:name', {
-      config: { exists },
+      config: { modelHas },
       schema: { tags: ['simple-snapshot-groups'], operationId: 'simpleGetSnapshotGroup', summary: 'Get a snapshot group with a page of its snapshots',
         params: groupParams, querystring: groupQuery, response: readResponses('SimpleSnapshotGroup', 'The group and its snapshots from startSnapshotId.') },
     }, async (req) => {
@@ -229,7 +230,7 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.delete('/snapshot-groups/:name', {
-      config: { exists },
+      config: { modelHas },
       schema: { tags: ['simple-snapshot-groups'], operationId: 'simpleDeleteSnapshotGroup', summary: 'Delete a snapshot group and all its snapshots',
         params: groupParams, body: noBody, response: accepted('Accepted.') },
     }, async (req, reply) => {
@@ -240,7 +241,7 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.get('/volumes/:volumeId', {
-      config: { exists },
+      config: { modelHas },
       schema: { tags: ['simple-volumes'], operationId: 'simpleGetVolume', summary: 'Get a volume', params: volumeParams,
         response: readResponses('SimpleVolume', 'The volume.') },
     }, async (req) => {
@@ -250,7 +251,7 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.delete('/volumes/:volumeId', {
-      config: { exists },
+      config: { modelHas },
       schema: { tags: ['simple-volumes'], operationId: 'simpleDeleteVolume', summary: 'Delete a volume (refused while it is in a snapshot or has LU paths)',
         params: volumeParams, body: noBody, response: accepted('Accepted; a volume in a pair fails in the command status.') },
     }, async (req, reply) => {

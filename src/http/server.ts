@@ -171,20 +171,21 @@ export async function createServer(engine: Engine, opts: ServerOptions = {}): Pr
   // Built at the first 404 from the routes noted here: a second router of every route costs start-up time that
   // most runs never use.
   // A route the addressed array's model lacks (config.modelHas) does not make its URL known: another method is a 404 too.
-  const routes: Array<[string, string, ModelHas | undefined]> = [];
+  // The route's options are kept, not its gate: a plugin's own onRoute hook (the simple API's) may set the gate after ours.
+  const routes: Array<[string, string, { config?: unknown }]> = [];
   let knownRouter: ReturnType<typeof FindMyWay> | null = null;
   const known = () => {
     if (knownRouter) return knownRouter;
     knownRouter = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true });
-    for (const [m, url, modelHas] of routes) {
+    for (const [m, url, options] of routes) {
+      const modelHas = (options.config as FastifyContextConfig | undefined)?.modelHas;
       try { knownRouter.on(m as 'GET', url, () => undefined, { modelHas }); } catch { /* duplicate shape across prefixes */ }
     }
     return knownRouter;
   };
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const modelHas = (route.config as FastifyContextConfig | undefined)?.modelHas;
-    for (const m of methods) if (m !== 'HEAD') routes.push([m, route.url, modelHas]);
+    for (const m of methods) if (m !== 'HEAD') routes.push([m, route.url, route]);
     knownRouter = null;
   });
 

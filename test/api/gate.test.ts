@@ -229,6 +229,25 @@ describe('another method on a URL the model lacks', () => {
   });
 });
 
+describe('another method on a simple-API URL', () => {
+  it('is 404 KART20009-E on the VSP 5500 (no simple API), 405 on the E990', async () => {
+    const url = '/ConfigurationManager/simple/v1/objects/command-status/1';
+    const vsp5500 = await startApp({ fixture: 'vsp5500' });
+    const e990 = await startApp({});
+    try {
+      const lacking = await vsp5500.http.put(url).set(vsp5500.auth);
+      expect(lacking.status).toBe(404);
+      expect(lacking.body.messageId).toBe('KART20009-E');
+      const having = await e990.http.put(url).set(e990.auth);
+      expect(having.status).toBe(405);
+      expect(having.headers.allow).toBe('GET, DELETE');
+    } finally {
+      await vsp5500.close();
+      await e990.close();
+    }
+  });
+});
+
 describe('a model gate follows the array a URL addresses', () => {
   it('with an E990 and a B28 in one emulator, set-retention on the E990 is an unknown URL, on the B28 it needs credentials', async () => {
     const t = await startApp({ timing: 'instant' });

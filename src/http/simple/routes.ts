@@ -98,11 +98,12 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
   const submitted = (reply: FastifyReply, id: number) => reply.code(202).send({ statusResource: `${CM_STATUS}/${id}` });
 
   app.register(async (root) => {
+    // Every route of the simple API exists only where the model has it (one gate, set here for the whole scope).
+    root.addHook('onRoute', (route) => { route.config = { ...route.config, modelHas }; });
     const r: ApiScope = root.withTypeProvider<TypeBoxTypeProvider>();
-    simpleSessionRoutes(r, engine, modelHas);
+    simpleSessionRoutes(r, engine);
 
     r.get('/command-status/:id', {
-      config: { modelHas },
       schema: { tags: ['simple-command-status'], operationId: 'simpleGetCommandStatus', summary: 'Get the result of an asynchronous request', params: statusParams,
         response: readResponses('SimpleCommandStatus', 'The command status at the current virtual time.') },
     }, async (req) => {
@@ -111,7 +112,6 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.delete('/command-status/:id', {
-      config: { modelHas },
       schema: { tags: ['simple-command-status'], operationId: 'simpleDeleteCommandStatus', summary: 'Delete the result of an asynchronous request', params: statusParams,
         response: readResponses('SimpleCommandStatusDeleted', 'What the deleted status said.') },
     }, async (req) => {
@@ -122,7 +122,6 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.get('/snapshots', {
-      config: { modelHas },
       schema: { tags: ['simple-snapshots'], operationId: 'simpleListSnapshots', summary: 'List snapshots (filters, paging by startId and count)', querystring: listQuery,
         response: readResponses('SimpleSnapshotList', 'Snapshots by master volume and snapshot id.') },
     }, async (req) => {
@@ -145,7 +144,6 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.get('/snapshots/:snapshotId', {
-      config: { modelHas },
       schema: { tags: ['simple-snapshots'], operationId: 'simpleGetSnapshot', summary: 'Get a snapshot', params: snapshotParams,
         response: readResponses('SimpleSnapshot', 'The snapshot.') },
     }, async (req) => {
@@ -156,7 +154,6 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.post('/snapshots', {
-      config: { modelHas },
       schema: { tags: ['simple-snapshots'], operationId: 'simpleCreateSnapshots', summary: 'Create snapshots (Snapshot, Mapped Snapshot, Snap Clone)', body: createBody,
         response: { 202: { description: 'Accepted: one statusResource, or an array of them for several params entries [I].', content: { 'application/json': {
           schema: { oneOf: [Type.Ref('SimpleStatusResource'), Type.Ref('SimpleStatusResources')] } } } }, ...errorResponses() } },
@@ -183,26 +180,22 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     };
 
     r.delete('/snapshots/:snapshotId', {
-      config: { modelHas },
       schema: { tags: ['simple-snapshots'], operationId: 'simpleDeleteSnapshot', summary: 'Delete a snapshot (its group goes with its last snapshot)', params: snapshotParams,
         body: noBody, response: accepted('Accepted; on success the snapshot answers 404.') },
     }, (req, reply) => onSnapshot(req, reply, 'simple.snapshot.delete', (id) => [{ operationType: 'DELETE', resourceType: 'Snapshot', resourceId: id }]));
 
     r.post('/snapshots/:snapshotId/actions/map/invoke', {
-      config: { modelHas },
       schema: { tags: ['simple-snapshots'], operationId: 'simpleMapSnapshot', summary: 'Map a snapshot: a new volume "Snapshot of ID:<master>" shows it', params: snapshotParams,
         body: mapBody, response: accepted('Accepted; affectedResources[0] is the snapshot, [1] the new volume.') },
     }, (req, reply) => onSnapshot(req, reply, 'simple.snapshot.map', (id) => [{ operationType: 'UPDATE', resourceType: 'Snapshot', resourceId: id }],
       { poolId: (req.body as { poolId: number }).poolId }));
 
     r.post('/snapshots/:snapshotId/actions/restore/invoke', {
-      config: { modelHas },
       schema: { tags: ['simple-snapshots'], operationId: 'simpleRestoreSnapshot', summary: 'Restore a snapshot onto its master volume', params: snapshotParams,
         body: noBody, response: accepted('Accepted; the snapshot shows Restoring, then Completed again.') },
     }, (req, reply) => onSnapshot(req, reply, 'simple.snapshot.restore', (id) => [{ operationType: 'UPDATE', resourceType: 'Volume', resourceId: id.split(',')[0]! }]));
 
     r.get('/snapshot-groups', {
-      config: { modelHas },
       schema: { tags: ['simple-snapshot-groups'], operationId: 'simpleListSnapshotGroups', summary: 'List snapshot group names',
         response: readResponses('SimpleSnapshotGroupList', 'The groups that hold snapshots, by name.') },
     }, async (req) => {
@@ -211,7 +204,6 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.get('/snapshot-groups/:name', {
-      config: { modelHas },
       schema: { tags: ['simple-snapshot-groups'], operationId: 'simpleGetSnapshotGroup', summary: 'Get a snapshot group with a page of its snapshots',
         params: groupParams, querystring: groupQuery, response: readResponses('SimpleSnapshotGroup', 'The group and its snapshots from startSnapshotId.') },
     }, async (req) => {
@@ -230,7 +222,6 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.delete('/snapshot-groups/:name', {
-      config: { modelHas },
       schema: { tags: ['simple-snapshot-groups'], operationId: 'simpleDeleteSnapshotGroup', summary: 'Delete a snapshot group and all its snapshots',
         params: groupParams, body: noBody, response: accepted('Accepted.') },
     }, async (req, reply) => {
@@ -241,7 +232,6 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.get('/volumes/:volumeId', {
-      config: { modelHas },
       schema: { tags: ['simple-volumes'], operationId: 'simpleGetVolume', summary: 'Get a volume', params: volumeParams,
         response: readResponses('SimpleVolume', 'The volume.') },
     }, async (req) => {
@@ -251,7 +241,6 @@ export function simpleRoutes(app: FastifyInstance, engine: Engine): void {
     });
 
     r.delete('/volumes/:volumeId', {
-      config: { modelHas },
       schema: { tags: ['simple-volumes'], operationId: 'simpleDeleteVolume', summary: 'Delete a volume (refused while it is in a snapshot or has LU paths)',
         params: volumeParams, body: noBody, response: accepted('Accepted; a volume in a pair fails in the command status.') },
     }, async (req, reply) => {

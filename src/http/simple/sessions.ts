@@ -2,7 +2,7 @@ import Type from 'typebox';
 import type { Engine } from '../../engine/context.js';
 import { openSession } from '../routes/sessions.js';
 import { answer, errorResponses, nullable } from '../schemas/common.js';
-import type { ApiScope, ModelHas } from '../vsp.js';
+import type { ApiScope } from '../vsp.js';
 
 const createBody = Type.Unsafe<{ aliveTime?: number | null; authenticationTimeout?: number | null } | null>({
   type: ['object', 'null'], additionalProperties: false,
@@ -17,9 +17,9 @@ const createBody = Type.Unsafe<{ aliveTime?: number | null; authenticationTimeou
  * `POST /simple/v1/objects/sessions` (with or without the trailing slash Terraform sends): Basic credentials make a
  * session in the one session table, so its token works on both APIs and a CM token works here (TIA ref 6.1).
  */
-export function simpleSessionRoutes(r: ApiScope, engine: Engine, modelHas: ModelHas): void {
+export function simpleSessionRoutes(r: ApiScope, engine: Engine): void {
   r.post('/sessions', {
-    config: { auth: 'basic', modelHas },
+    config: { auth: 'basic' },
     schema: {
       tags: ['simple-sessions'], operationId: 'simpleCreateSession', summary: 'Generate a session (token valid on both APIs)', body: createBody,
       response: { 200: answer('The token, with sessionId the same string (synchronous).', 'SimpleSessionToken'), ...errorResponses() },
